@@ -1,0 +1,107 @@
+package dev.imageclassifier.model;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.imageclassifier.io.Json;
+import dev.imageclassifier.vision.Preprocessing;
+
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What a classifier file says about itself, stored in its ONNX {@code metadata_props}: everything a
+ * server or a person needs, so nothing has to be guessed from a data folder.
+ *
+ * @param labels           class names in output order
+ * @param preprocessing    the eval transform the inputs must go through
+ * @param backboneName     e.g. {@code mobilenetv2-int8}
+ * @param backboneSha256   SHA-256 of the backbone file the features came from
+ * @param featureDim       width of the penultimate feature vector
+ * @param training         recipe, seed, split fingerprint, counts (free-form, JSON in the file)
+ * @param metrics          headline validation metrics (accuracy, top-5, ...)
+ * @param createdAt        ISO-8601 instant
+ * @param projectVersion   version of this project that wrote the file
+ */
+public record ModelMetadata(List<String> labels, Preprocessing preprocessing, String backboneName, String backboneSha256,
+                            int featureDim, Map<String, Object> training, Map<String, Object> metrics,
+                            String createdAt, String projectVersion) {
+
+    public static final String LABELS = "labels";
+    public static final String PREPROCESSING = "preprocessing";
+    public static final String BACKBONE_NAME = "backbone.name";
+    public static final String BACKBONE_SHA256 = "backbone.sha256";
+    public static final String FEATURE_DIM = "backbone.feature_dim";
+    public static final String TRAINING = "training";
+    public static final String METRICS = "metrics";
+    public static final String CREATED_AT = "created_at";
+    public static final String PROJECT_VERSION = "project.version";
+    public static final String OUTPUT = "output";
+
+    public ModelMetadata {
+        labels = List.copyOf(labels);
+        training = Map.copyOf(training);
+        metrics = Map.copyOf(metrics);
+    }
+
+    /** The ONNX metadata_props, every value a string (JSON where structured). */
+    public Map<String, String> toProperties() {
+        Map<String, Object> pre = new LinkedHashMap<>();
+        pre.put("resize", preprocessing.resize());
+        pre.put("crop", preprocessing.crop());
+        pre.put("mean", preprocessing.mean());
+        pre.put("std", preprocessing.std());
+        pre.put("interpolation", "bilinear-antialias");
+        pre.put("scale", "1/255");
+        pre.put("channel_order", "RGB");
+        pre.put("layout", "NCHW");
+        Map<String, String> props = new LinkedHashMap<>();
+        props.put(LABELS, Json.compact(labels));
+        props.put(PREPROCESSING, Json.compact(pre));
+        props.put(BACKBONE_NAME, backboneName);
+        props.put(BACKBONE_SHA256, backboneSha256);
+        props.put(FEATURE_DIM, Integer.toString(featureDim));
+        props.put(TRAINING, Json.compact(training));
+        props.put(METRICS, Json.compact(metrics));
+        props.put(CREATED_AT, createdAt);
+        props.put(PROJECT_VERSION, projectVersion);
+        props.put(OUTPUT, "probabilities: softmax over labels, shape [N, " + labels.size() + "]");
+        return props;
+    }
+
+    /** Reads the metadata back; a file without our keys is not one of our classifiers. */
+    public static ModelMetadata fromProperties(Map<String, String> props) throws InvalidModelException {
+        for (String key : List.of(LABELS, PREPROCESSING, BACKBONE_NAME)) {
+            if (!props.containsKey(key)) {
+                throw new InvalidModelException("not a classifier made by this project: metadata '" + key
+                        + "' is missing (a bare backbone goes to `train --backbone`, not to `serve`)");
+            }
+        }
+        try {
+            List<String> labels = Json.MAPPER.readValue(props.get(LABELS), new TypeReference<>() { });
+            JsonNode pre = Json.MAPPER.readTree(props.get(PREPROCESSING));
+            Preprocessing preprocessing = new Preprocessing(pre.get("resize").asInt(), pre.get("crop").asInt(),
+                    floats(pre.get("mean")), floats(pre.get("std")));
+            Map<String, Object> training = parseMap(props.get(TRAINING));
+            Map<String, Object> metrics = parseMap(props.get(METRICS));
+            return new ModelMetadata(labels, preprocessing, props.get(BACKBONE_NAME),
+                    props.getOrDefault(BACKBONE_SHA256, ""), Integer.parseInt(props.getOrDefault(FEATURE_DIM, "0")),
+                    training, metrics, props.getOrDefault(CREATED_AT, ""), props.getOrDefault(PROJECT_VERSION, ""));
+        } catch (IOException | RuntimeException e) {
+            throw new InvalidModelException("the classifier's metadata is unreadable: " + e.getMessage(), e);
+        }
+    }
+
+    private static Map<String, Object> parseMap(String json) throws IOException {
+        return json == null ? Map.of() : Json.MAPPER.readValue(json, new TypeReference<Map<String, Object>>() { });
+    }
+
+    private static float[] floats(JsonNode array) {
+        float[] values = new float[array.size()];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = (float) array.get(i).asDouble();
+        }
+        return values;
+    }
+}
