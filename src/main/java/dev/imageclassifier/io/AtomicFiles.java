@@ -29,6 +29,18 @@ public final class AtomicFiles {
     }
 
     public static void write(Path target, Writer writer) throws IOException {
+        write(target, writer, true);
+    }
+
+    /**
+     * Atomic but not flushed to disk: for cache entries, where a file lost in a power cut is simply
+     * computed again, and thousands of fsyncs would cost more than the work they protect.
+     */
+    public static void writeUnsynced(Path target, byte[] content) throws IOException {
+        write(target, out -> out.write(content), false);
+    }
+
+    private static void write(Path target, Writer writer, boolean sync) throws IOException {
         Path absolute = target.toAbsolutePath();
         Path dir = absolute.getParent();
         Files.createDirectories(dir);
@@ -37,8 +49,10 @@ public final class AtomicFiles {
             try (OutputStream out = Files.newOutputStream(temp, StandardOpenOption.WRITE)) {
                 writer.writeTo(out);
             }
-            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-                channel.force(true);
+            if (sync) {
+                try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+                    channel.force(true);
+                }
             }
             try {
                 Files.move(temp, absolute, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

@@ -61,6 +61,11 @@ public final class Classifier implements AutoCloseable {
         return preprocessor;
     }
 
+    /** The underlying session, for batch evaluation over files. */
+    public OnnxModel onnx() {
+        return model;
+    }
+
     /** A batch buffer sized for this model's inputs. */
     public TensorBatch newBatch(int capacity) {
         return new TensorBatch(capacity, metadata.preprocessing().tensorSize());

@@ -1,0 +1,82 @@
+package dev.imageclassifier.cli;
+
+import dev.imageclassifier.data.DatasetScanner;
+import dev.imageclassifier.data.SplitManifest;
+import dev.imageclassifier.data.StratifiedSplitter;
+import dev.imageclassifier.data.Subset;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.Callable;
+
+@Command(name = "prepare", mixinStandardHelpOptions = true,
+        description = {"Find the labelled images of a class-per-folder dataset and write a seeded, stratified",
+                "train/validation split manifest (<out>/split.csv). Images are recognised by content, not by",
+                "file name; files that are not images are skipped and counted. A folder already split into",
+                "train/ and val/ keeps its split. Nothing is copied."})
+final class PrepareCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--data", paramLabel = "DIR", defaultValue = "${env:DATA_DIR}",
+            description = "Dataset root: one sub-folder per class (or train/ and val/ holding class folders) (env DATA_DIR).")
+    Path data;
+
+    @Option(names = "--out", paramLabel = "DIR", defaultValue = "data",
+            description = "Where split.csv goes (default: ${DEFAULT-VALUE}).")
+    Path out;
+
+    @Option(names = "--seed", defaultValue = "42", description = "Random seed of the split (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--val-fraction", paramLabel = "F", defaultValue = "0.2",
+            description = "Share of each class held out for validation (default: ${DEFAULT-VALUE}).")
+    double valFraction;
+
+    @Option(names = "--exclude", paramLabel = "NAME", defaultValue = DatasetScanner.CALTECH_BACKGROUND, split = ",",
+            description = "Class folder to leave out; repeatable. Giving it replaces the default (${DEFAULT-VALUE}); "
+                    + "--exclude '' keeps every folder.")
+    List<String> exclude;
+
+    @Option(names = "--materialize",
+            description = "Also hard-link the split into <out>/train/<class>/ and <out>/val/<class>/ for browsing.")
+    boolean materialize;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter err = spec.commandLine().getErr();
+        PrintWriter outWriter = spec.commandLine().getOut();
+        if (data == null) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "Missing --data DIR (or env DATA_DIR): the folder with one sub-folder per class");
+        }
+        Set<String> excluded = new LinkedHashSet<>();
+        exclude.stream().map(String::trim).filter(s -> !s.isEmpty()).forEach(excluded::add);
+        DatasetScanner.Result scan = DatasetScanner.scan(data, excluded);
+        if (!scan.skipped().isEmpty()) {
+            err.printf(Locale.ROOT, "warning: skipped %d file(s) that are not readable images, e.g.:%n", scan.skipped().size());
+            scan.skipped().stream().limit(5).forEach(s -> err.printf(Locale.ROOT, "  %s (%s)%n", s.path(), s.reason()));
+        }
+        SplitManifest manifest = StratifiedSplitter.split(scan, seed, valFraction);
+        Path file = out.resolve("split.csv");
+        manifest.write(file);
+        outWriter.printf(Locale.ROOT, "Found %d images in %d classes under %s%s%n", scan.images().size(), scan.labels().size(),
+                data, scan.presplit() ? " (already split into train/ and val/)" : "");
+        outWriter.printf(Locale.ROOT, "Wrote %s: %d train, %d val (seed %d, fingerprint %s…)%n", file,
+                manifest.subset(Subset.TRAIN).size(), manifest.subset(Subset.VAL).size(), seed, manifest.fingerprint().substring(0, 12));
+        if (materialize) {
+            int linked = StratifiedSplitter.materialize(manifest, out);
+            outWriter.printf(Locale.ROOT, "Linked %d images into %s/train and %s/val%n", linked, out, out);
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,119 @@
+package dev.imageclassifier.cli;
+
+import dev.imageclassifier.train.Metrics;
+import dev.imageclassifier.train.Recipe;
+import dev.imageclassifier.train.TrainingRun;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+@Command(name = "train", mixinStandardHelpOptions = true,
+        description = {"Transfer learning: run a frozen ImageNet backbone over the split's images once (features are",
+                "cached on disk), train a softmax head on them with SGD + momentum + step learning rate, evaluate",
+                "on the validation images, and write ONE self-describing ONNX classifier (backbone + head + softmax,",
+                "labels and preprocessing in its metadata) plus results/metrics.json. Both are written atomically:",
+                "a failed run leaves the previous model in place."})
+final class TrainCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--split", paramLabel = "FILE", defaultValue = "${env:SPLIT_PATH:-data/split.csv}",
+            description = "Split manifest written by `prepare` (env SPLIT_PATH, default: ${DEFAULT-VALUE}).")
+    Path split;
+
+    @Option(names = "--backbone", paramLabel = "FILE", defaultValue = "${env:BACKBONE}",
+            description = "ONNX ImageNet classifier to use as frozen backbone; its penultimate tensor (the input of the "
+                    + "final Gemm/MatMul, dequantized if int8) becomes the features (env BACKBONE).")
+    String backbone;
+
+    @Option(names = "--model", paramLabel = "FILE", defaultValue = "${env:MODEL_PATH:-model/classifier.onnx}",
+            description = "Where the trained classifier goes (env MODEL_PATH, default: ${DEFAULT-VALUE}).")
+    Path model;
+
+    @Option(names = "--results", paramLabel = "DIR", defaultValue = "${env:RESULTS_DIR:-results}",
+            description = "Where metrics.json goes (env RESULTS_DIR, default: ${DEFAULT-VALUE}).")
+    Path results;
+
+    @Option(names = "--recipe", paramLabel = "seed|default", defaultValue = "default",
+            description = "Head training recipe: `seed` reproduces the seed project exactly (lr 0.001, momentum 0.9, batch 32, "
+                    + "5 epochs, StepLR 7/0.1); `default` is tuned for accuracy (default: ${DEFAULT-VALUE}).")
+    String recipe;
+
+    @Option(names = "--epochs", paramLabel = "N", description = "Override the recipe's number of epochs.")
+    Integer epochs;
+
+    @Option(names = "--lr", paramLabel = "RATE", description = "Override the recipe's initial learning rate.")
+    Double learningRate;
+
+    @Option(names = "--aug-views", paramLabel = "K",
+            description = "Override the number of random augmented views cached per training image "
+                    + "(random resized crop + flip + rotation ±10°), besides the centre crop and its mirror image.")
+    Integer augmentedViews;
+
+    @Option(names = "--seed", description = "Seed for augmentation and head training (default: the split's seed).")
+    Long seed;
+
+    @Option(names = "--cache-dir", paramLabel = "DIR", defaultValue = "${env:IMAGE_CLASSIFIER_CACHE:-cache}",
+            description = "Cache root; features go to <DIR>/features (env IMAGE_CLASSIFIER_CACHE, default: ${DEFAULT-VALUE}).")
+    Path cacheDir;
+
+    @Option(names = "--no-cache", description = "Do not read or write cached features.")
+    boolean noCache;
+
+    @Option(names = "--decode-threads", paramLabel = "N", defaultValue = "0",
+            description = "Threads decoding images beside inference; 0 = one per core (default: ${DEFAULT-VALUE}).")
+    int decodeThreads;
+
+    @Option(names = "--batch-size", paramLabel = "N", defaultValue = "32",
+            description = "Images per ONNX Runtime call during feature extraction (default: ${DEFAULT-VALUE}).")
+    int batchSize;
+
+    @Option(names = "--no-progress", description = "No progress bars (also env NO_PROGRESS).")
+    boolean noProgress;
+
+    @Mixin
+    RuntimeMixin runtime;
+
+    @Override
+    public Integer call() throws Exception {
+        if (backbone == null || backbone.isBlank()) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "Missing --backbone FILE (or env BACKBONE)");
+        }
+        Path backboneFile = Path.of(backbone);
+        if (!Files.isRegularFile(backboneFile)) {
+            throw new IllegalArgumentException("Backbone file not found: " + backboneFile.toAbsolutePath());
+        }
+        Recipe chosen = Recipe.named(recipe);
+        if (epochs != null) {
+            chosen = chosen.withEpochs(epochs);
+        }
+        if (learningRate != null) {
+            chosen = chosen.withLearningRate(learningRate);
+        }
+        if (augmentedViews != null) {
+            chosen = chosen.withAugmentedViews(augmentedViews);
+        }
+        String name = backboneFile.getFileName().toString().replaceFirst("\\.onnx$", "");
+        int cores = Runtime.getRuntime().availableProcessors();
+        TrainingRun.Options options = new TrainingRun.Options(split, backboneFile, name, model, results,
+                noCache ? null : cacheDir.resolve("features"), chosen, seed, runtime.options(),
+                decodeThreads > 0 ? decodeThreads : cores, batchSize, !noProgress, ProjectVersion.get());
+        TrainingRun.Summary summary = new TrainingRun(options, spec.commandLine().getErr()).run();
+        Metrics m = summary.metrics();
+        spec.commandLine().getOut().printf(Locale.ROOT,
+                "Trained %s on %s: val accuracy %.2f%% (top-5 %.2f%%, weighted F1 %.3f) on %d images, %d classes; "
+                        + "features %.0f img/s, head %.1f s (best epoch %d), total %.1f s → %s, %s%n",
+                chosen.name(), name, 100 * m.accuracy(), 100 * m.top5Accuracy(), m.f1Weighted(), summary.valImages(),
+                m.confusionMatrix().length, summary.imagesPerSecond(), summary.trainingSeconds(), summary.bestEpoch(),
+                summary.totalSeconds(), model, results.resolve("metrics.json"));
+        return 0;
+    }
+}

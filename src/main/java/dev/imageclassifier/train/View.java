@@ -1,0 +1,29 @@
+package dev.imageclassifier.train;
+
+import dev.imageclassifier.io.Sha256;
+import dev.imageclassifier.vision.Augmentation;
+
+/**
+ * One way of looking at an image before the backbone sees it: the plain eval transform, its mirror
+ * image, or the k-th seeded random augmentation. The key names the view in the feature cache.
+ */
+public record View(Kind kind, int index, long seed, Augmentation augmentation) {
+
+    public enum Kind { CENTER, CENTER_FLIP, AUGMENTED }
+
+    public static final View CENTER = new View(Kind.CENTER, 0, 0, null);
+    public static final View CENTER_FLIP = new View(Kind.CENTER_FLIP, 0, 0, null);
+
+    public static View augmented(int index, long seed, Augmentation augmentation) {
+        return new View(Kind.AUGMENTED, index, seed, augmentation);
+    }
+
+    /** File-name-safe identifier, unique for everything that changes the pixels. */
+    public String key() {
+        return switch (kind) {
+            case CENTER -> "center";
+            case CENTER_FLIP -> "center-flip";
+            case AUGMENTED -> "aug-" + Sha256.of(augmentation.describe()).substring(0, 8) + "-s" + seed + "-" + index;
+        };
+    }
+}
