@@ -9,7 +9,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
@@ -22,16 +21,11 @@ import java.util.Base64;
 import java.util.Map;
 import java.util.SplittableRandom;
 
+import static dev.imageclassifier.data.download.LocalHttpServer.downloadOptions;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class DownloaderTest {
-
-    /** Fast tries, no waiting, no proxy, no progress bar. */
-    static DownloadOptions testOptions(int attempts) {
-        return new DownloadOptions(attempts, Duration.ZERO, Duration.ZERO, Duration.ofSeconds(5), Duration.ofSeconds(10),
-                HttpClient.Builder.NO_PROXY, DownloadProgress.NONE);
-    }
 
     static byte[] randomBytes(int size, long seed) {
         byte[] bytes = new byte[size];
@@ -60,7 +54,7 @@ class DownloaderTest {
                 .handle("/new/model.bin", LocalHttpServer.file(content));
         Path target = dir.resolve("sub/model.bin");
 
-        DownloadedFile result = new Downloader(testOptions(1)).download(server.uri("/old/model.bin"), target, Sha256.of(content));
+        DownloadedFile result = new Downloader(downloadOptions(1)).download(server.uri("/old/model.bin"), target, Sha256.of(content));
 
         assertThat(result.path()).isEqualTo(target);
         assertThat(result.sha256()).isEqualTo(Sha256.of(content));
@@ -75,7 +69,7 @@ class DownloaderTest {
         server.handle("/model.bin", LocalHttpServer.sequence(LocalHttpServer.cutAfter(content, half), LocalHttpServer.file(content)));
         Path target = dir.resolve("model.bin");
 
-        new Downloader(testOptions(3)).download(server.uri("/model.bin"), target, null);
+        new Downloader(downloadOptions(3)).download(server.uri("/model.bin"), target, null);
 
         assertThat(Files.readAllBytes(target)).isEqualTo(content);
         assertThat(server.requests()).hasSize(2);
@@ -92,7 +86,7 @@ class DownloaderTest {
         Path target = dir.resolve("model.bin");
         Files.write(Downloader.partFile(target), Arrays.copyOf(content, 1000));
 
-        new Downloader(testOptions(1)).download(server.uri("/model.bin"), target, Sha256.of(content));
+        new Downloader(downloadOptions(1)).download(server.uri("/model.bin"), target, Sha256.of(content));
 
         assertThat(Files.readAllBytes(target)).isEqualTo(content);
         assertThat(server.requests()).singleElement().satisfies(r -> assertThat(r.header("Range")).contains("bytes=1000-"));
@@ -104,7 +98,7 @@ class DownloaderTest {
         Path target = dir.resolve("model.bin");
         Files.write(Downloader.partFile(target), randomBytes(1000, 7)); // bytes that are not the file's start
 
-        new Downloader(testOptions(1)).download(server.uri("/model.bin"), target, null);
+        new Downloader(downloadOptions(1)).download(server.uri("/model.bin"), target, null);
 
         assertThat(Files.readAllBytes(target)).isEqualTo(content);
         assertThat(server.requests().get(0).header("Range")).contains("bytes=1000-");
@@ -116,7 +110,7 @@ class DownloaderTest {
         Path target = dir.resolve("model.bin");
         Files.write(Downloader.partFile(target), content);
 
-        new Downloader(testOptions(1)).download(server.uri("/model.bin"), target, Sha256.of(content));
+        new Downloader(downloadOptions(1)).download(server.uri("/model.bin"), target, Sha256.of(content));
 
         assertThat(Files.readAllBytes(target)).isEqualTo(content);
         assertThat(server.requests()).hasSize(1);
@@ -128,7 +122,7 @@ class DownloaderTest {
         Path target = dir.resolve("model.bin");
         String wrong = Sha256.of("something else");
 
-        assertThatThrownBy(() -> new Downloader(testOptions(1)).download(server.uri("/model.bin"), target, wrong))
+        assertThatThrownBy(() -> new Downloader(downloadOptions(1)).download(server.uri("/model.bin"), target, wrong))
                 .isInstanceOf(DownloadException.class)
                 .hasMessageContaining("SHA-256 mismatch")
                 .hasMessageContaining("expected " + wrong)
@@ -140,7 +134,7 @@ class DownloaderTest {
     void aRejectingFileCheckDeletesTheDownload() {
         server.handle("/model.bin", LocalHttpServer.file(content));
 
-        assertThatThrownBy(() -> new Downloader(testOptions(1)).download(server.uri("/model.bin"), dir.resolve("model.bin"), null,
+        assertThatThrownBy(() -> new Downloader(downloadOptions(1)).download(server.uri("/model.bin"), dir.resolve("model.bin"), null,
                 file -> {
                     throw new IOException("not the kind of file we wanted");
                 }))
@@ -154,7 +148,7 @@ class DownloaderTest {
     void notFoundFailsAtOnceWithTheStatusAndUrl() {
         URI url = server.uri("/missing.bin");
 
-        assertThatThrownBy(() -> new Downloader(testOptions(5)).download(url, dir.resolve("missing.bin"), null))
+        assertThatThrownBy(() -> new Downloader(downloadOptions(5)).download(url, dir.resolve("missing.bin"), null))
                 .isInstanceOfSatisfying(DownloadException.class, e -> assertThat(e.statusCode()).isEqualTo(404))
                 .hasMessageContaining("HTTP 404")
                 .hasMessageContaining(url.toString());
@@ -166,7 +160,7 @@ class DownloaderTest {
     void forbiddenIsNotRetriedEither() {
         server.handle("/secret.bin", LocalHttpServer.status(403));
 
-        assertThatThrownBy(() -> new Downloader(testOptions(5)).download(server.uri("/secret.bin"), dir.resolve("secret.bin"), null))
+        assertThatThrownBy(() -> new Downloader(downloadOptions(5)).download(server.uri("/secret.bin"), dir.resolve("secret.bin"), null))
                 .hasMessageContaining("HTTP 403 (access denied)");
         assertThat(server.requests()).hasSize(1);
     }
@@ -176,7 +170,7 @@ class DownloaderTest {
         server.handle("/model.bin", LocalHttpServer.sequence(
                 LocalHttpServer.status(503), LocalHttpServer.status(503), LocalHttpServer.file(content)));
 
-        new Downloader(testOptions(3)).download(server.uri("/model.bin"), dir.resolve("model.bin"), null);
+        new Downloader(downloadOptions(3)).download(server.uri("/model.bin"), dir.resolve("model.bin"), null);
 
         assertThat(Files.exists(dir.resolve("model.bin"))).isTrue();
         assertThat(server.requests()).hasSize(3);
@@ -186,7 +180,7 @@ class DownloaderTest {
     void persistentServerErrorsGiveUpAfterTheConfiguredAttempts() {
         server.handle("/model.bin", LocalHttpServer.status(500));
 
-        assertThatThrownBy(() -> new Downloader(testOptions(3)).download(server.uri("/model.bin"), dir.resolve("model.bin"), null))
+        assertThatThrownBy(() -> new Downloader(downloadOptions(3)).download(server.uri("/model.bin"), dir.resolve("model.bin"), null))
                 .isInstanceOf(DownloadException.class)
                 .hasMessageContaining("after 3 attempts")
                 .hasMessageContaining("HTTP 500");
@@ -197,7 +191,7 @@ class DownloaderTest {
     void aStalledTransferIsAbandonedAndResumed() throws IOException {
         int part = 100_000;
         server.handle("/model.bin", LocalHttpServer.sequence(server.stallAfter(content, part), LocalHttpServer.file(content)));
-        DownloadOptions options = testOptions(2).withTimeouts(Duration.ofSeconds(5), Duration.ofMillis(300));
+        DownloadOptions options = downloadOptions(2).withTimeouts(Duration.ofSeconds(5), Duration.ofMillis(300));
 
         new Downloader(options).download(server.uri("/model.bin"), dir.resolve("model.bin"), Sha256.of(content));
 
@@ -214,7 +208,7 @@ class DownloaderTest {
         }
         URI url = URI.create("http://127.0.0.1:" + closedPort + "/model.bin");
 
-        assertThatThrownBy(() -> new Downloader(testOptions(2)).download(url, dir.resolve("model.bin"), null))
+        assertThatThrownBy(() -> new Downloader(downloadOptions(2)).download(url, dir.resolve("model.bin"), null))
                 .isInstanceOf(DownloadException.class)
                 .hasMessageContaining(url.toString())
                 .hasMessageContaining("after 2 attempts")
@@ -229,7 +223,7 @@ class DownloaderTest {
         try (FileChannel other = FileChannel.open(Downloader.partFile(target), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
              FileLock lock = other.lock()) {
             assertThat(lock.isValid()).isTrue();
-            assertThatThrownBy(() -> new Downloader(testOptions(1)).download(server.uri("/model.bin"), target, null))
+            assertThatThrownBy(() -> new Downloader(downloadOptions(1)).download(server.uri("/model.bin"), target, null))
                     .hasMessageContaining("another download");
         }
         assertThat(server.requests()).isEmpty();
@@ -251,7 +245,7 @@ class DownloaderTest {
                     Map.of("http_proxy", "http://user:s3cret@127.0.0.1:" + proxy.port()), null);
             URI url = URI.create("http://files.example.invalid/model.bin");
 
-            new Downloader(testOptions(1).withProxy(selector)).download(url, dir.resolve("model.bin"), Sha256.of(content));
+            new Downloader(downloadOptions(1).withProxy(selector)).download(url, dir.resolve("model.bin"), Sha256.of(content));
 
             assertThat(Files.readAllBytes(dir.resolve("model.bin"))).isEqualTo(content);
             assertThat(proxy.requests()).extracting(LocalHttpServer.Request::target).contains(url.toString());

@@ -10,6 +10,8 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -62,6 +64,12 @@ public final class LocalHttpServer implements AutoCloseable {
             }
         });
         return this;
+    }
+
+    /** Options for tests: {@code attempts} tries without waiting, no proxy, no progress bar. */
+    public static DownloadOptions downloadOptions(int attempts) {
+        return new DownloadOptions(attempts, Duration.ZERO, Duration.ZERO, Duration.ofSeconds(5), Duration.ofSeconds(10),
+                HttpClient.Builder.NO_PROXY, DownloadProgress.NONE);
     }
 
     public URI uri(String path) {
