@@ -85,15 +85,24 @@ public final class Caltech101 {
 
     /** {@value #URL_ENV} when set, else {@link #OFFICIAL_URL}. */
     public static URI sourceFromEnvironment() {
-        String configured = System.getenv(URL_ENV);
+        return sourceFromEnvironment(System.getenv());
+    }
+
+    static URI sourceFromEnvironment(Map<String, String> env) {
+        String configured = env.get(URL_ENV);
         if (configured == null || configured.isBlank()) {
             return OFFICIAL_URL;
         }
+        URI uri;
         try {
-            return URI.create(configured.strip());
+            uri = URI.create(configured.strip());
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(URL_ENV + "=" + configured + " is not a URL", e);
         }
+        if (uri.getScheme() == null || !uri.getScheme().matches("(?i)https?") || uri.getHost() == null) {
+            throw new IllegalArgumentException(URL_ENV + "=" + configured + " is not an http(s) URL");
+        }
+        return uri;
     }
 
     /** The {@code 101_ObjectCategories} folder under {@code dataDir} if the dataset there is complete. */

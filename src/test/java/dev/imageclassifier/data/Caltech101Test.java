@@ -186,6 +186,15 @@ class Caltech101Test {
     }
 
     @Test
+    void theSourceCanBeReplacedByAMirror() {
+        assertThat(Caltech101.sourceFromEnvironment(Map.of())).isEqualTo(Caltech101.OFFICIAL_URL);
+        assertThat(Caltech101.sourceFromEnvironment(Map.of("CALTECH101_URL", " https://mirror.example/caltech-101.zip ")))
+                .isEqualTo(URI.create("https://mirror.example/caltech-101.zip"));
+        assertThatThrownBy(() -> Caltech101.sourceFromEnvironment(Map.of("CALTECH101_URL", "caltech-101.zip")))
+                .hasMessage("CALTECH101_URL=caltech-101.zip is not an http(s) URL");
+    }
+
+    @Test
     void aZipWithoutTheCategoriesArchiveIsRejected() throws IOException {
         serve(TestArchives.zip(List.of(file("caltech-101/README.txt", "nothing here"))));
 

@@ -20,6 +20,11 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.List;
+import java.util.ArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 
 import static dev.imageclassifier.data.download.LocalHttpServer.downloadOptions;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -64,20 +69,50 @@ class DownloaderTest {
     }
 
     @Test
-    void aConnectionCutMidFileResumesWithARangeRequest() throws IOException {
+    void aConnectionCutMidFileResumesWithARangeRequestThroughTheRedirect() throws IOException {
         int half = content.length / 2;
-        server.handle("/model.bin", LocalHttpServer.sequence(LocalHttpServer.cutAfter(content, half), LocalHttpServer.file(content)));
+        server.handle("/model.bin", LocalHttpServer.redirect("/blob/model.bin"))
+                .handle("/blob/model.bin", LocalHttpServer.sequence(LocalHttpServer.cutAfter(content, half), LocalHttpServer.file(content)));
         Path target = dir.resolve("model.bin");
 
         new Downloader(downloadOptions(3)).download(server.uri("/model.bin"), target, null);
 
         assertThat(Files.readAllBytes(target)).isEqualTo(content);
-        assertThat(server.requests()).hasSize(2);
-        assertThat(server.requests().get(0).header("Range")).isEmpty();
-        LocalHttpServer.Request resumed = server.requests().get(1);
-        assertThat(resumed.header("Range")).contains("bytes=" + half + "-");
-        assertThat(resumed.header("If-Range")).as("the ETag of the first response").contains(LocalHttpServer.etag(content));
+        List<LocalHttpServer.Request> blob = server.requests().stream().filter(r -> r.target().equals("/blob/model.bin")).toList();
+        assertThat(blob).hasSize(2);
+        assertThat(blob.get(0).header("Range")).isEmpty();
+        assertThat(blob.get(1).header("Range")).contains("bytes=" + half + "-");
+        assertThat(blob.get(1).header("If-Range")).as("the ETag of the first response").contains(LocalHttpServer.etag(content));
         assertThat(files(dir)).containsExactly("model.bin");
+    }
+
+    @Test
+    void progressIsReportedFromTheResumePointToTheEnd() throws IOException {
+        server.handle("/model.bin", LocalHttpServer.file(content));
+        Path target = dir.resolve("model.bin");
+        Files.write(Downloader.partFile(target), Arrays.copyOf(content, 1000));
+        List<String> starts = new ArrayList<>();
+        AtomicLong advanced = new AtomicLong();
+        DownloadProgress recording = (label, alreadyDone, total) -> {
+            starts.add(label + " " + alreadyDone + "/" + total);
+            return advanced::addAndGet;
+        };
+
+        new Downloader(downloadOptions(1).withProgress(recording)).download(server.uri("/model.bin"), target, null);
+
+        assertThat(starts).containsExactly("model.bin 1000/" + content.length);
+        assertThat(advanced).hasValue(content.length - 1000);
+    }
+
+    @Test
+    void theProgressBarShowsMegabytes() {
+        ByteArrayOutputStream terminal = new ByteArrayOutputStream();
+        try (DownloadProgress.Transfer transfer = DownloadProgress.bar(new PrintStream(terminal, true, StandardCharsets.UTF_8))
+                .start("caltech-101.zip", 0, 131_000_000)) {
+            transfer.advance(65_500_000);
+        }
+
+        assertThat(terminal.toString(StandardCharsets.UTF_8)).contains("caltech-101.zip").contains("65/131MB").contains("MB/s").contains("50%");
     }
 
     @Test
@@ -253,7 +288,7 @@ class DownloaderTest {
         }
     }
 
-    static java.util.List<String> files(Path folder) {
+    static List<String> files(Path folder) {
         try (var stream = Files.list(folder)) {
             return stream.map(p -> p.getFileName().toString()).sorted().toList();
         } catch (IOException e) {
