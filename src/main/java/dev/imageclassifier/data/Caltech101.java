@@ -136,8 +136,9 @@ public final class Caltech101 {
         Files.createDirectories(dataDir);
         try (FileChannel lockFile = FileChannel.open(dataDir.resolve(".caltech-101.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
             lockFile.lock(); // a second process waits here, then finds the dataset ready; closing releases it
-            if (existing(dataDir).isPresent()) {
-                return existing(dataDir).get();
+            Optional<Path> finished = existing(dataDir);
+            if (finished.isPresent()) {
+                return finished.get();
             }
             if (Files.exists(dataset)) {
                 throw new IOException(dataset + " exists but is not marked complete (no " + MARKER + "), so it may be a partial"
@@ -145,37 +146,35 @@ public final class Caltech101 {
             }
             deleteStaleStaging(dataDir);
             String zipSha256 = Files.isRegularFile(zip) ? Sha256.of(zip) : downloader.download(source, zip, null).sha256();
-            Path staging = Files.createTempDirectory(dataDir, STAGING_PREFIX);
-            try {
-                Map<String, Object> counts = unpack(zip, staging);
-                Map<String, Object> marker = new LinkedHashMap<>();
-                marker.put("source", source.toString());
-                marker.put("sha256", zipSha256);
-                marker.putAll(counts);
-                marker.put("completedAt", Instant.now().toString());
-                AtomicFiles.write(staging.resolve(MARKER), Json.pretty(marker));
-                Files.move(staging, dataset, StandardCopyOption.ATOMIC_MOVE);
-            } catch (ArchiveRejectedException e) {
-                Files.deleteIfExists(zip); // the file itself is bad: fetch it afresh next time
-                throw new ArchiveRejectedException("Caltech-101 archive from " + source + " rejected and deleted: " + e.getMessage(), e);
-            } finally {
-                deleteTree(staging);
-            }
+            install(zip, zipSha256, dataset);
             Files.deleteIfExists(zip);
             return dataset.resolve(CATEGORIES);
+        }
+    }
+
+    /** Unpacks into a staging folder, writes the marker last, and renames the folder to {@code dataset}. */
+    private void install(Path zip, String zipSha256, Path dataset) throws IOException {
+        Path staging = Files.createTempDirectory(dataset.getParent(), STAGING_PREFIX);
+        try {
+            Map<String, Object> marker = new LinkedHashMap<>();
+            marker.put("source", source.toString());
+            marker.put("sha256", zipSha256);
+            marker.putAll(unpack(zip, staging));
+            marker.put("completedAt", Instant.now().toString());
+            AtomicFiles.write(staging.resolve(MARKER), Json.pretty(marker));
+            Files.move(staging, dataset, StandardCopyOption.ATOMIC_MOVE);
+        } catch (ArchiveRejectedException e) {
+            Files.deleteIfExists(zip); // the file itself is bad: fetch it afresh next time
+            throw new ArchiveRejectedException("Caltech-101 archive from " + source + " rejected and deleted: " + e.getMessage(), e);
+        } finally {
+            deleteTree(staging); // nothing left after the rename
         }
     }
 
     /** Streams the inner archives out of the zip into {@code staging}; returns what was unpacked. */
     private Map<String, Object> unpack(Path zipFile, Path staging) throws IOException {
         SafeExtractor extractor = new SafeExtractor(limits);
-        ZipFile zip;
-        try {
-            zip = ZipFile.builder().setPath(zipFile).get();
-        } catch (IOException e) {
-            throw new ArchiveRejectedException(zipFile + " is not a readable zip archive: " + e.getMessage(), e);
-        }
-        try (zip) {
+        try (ZipFile zip = SafeExtractor.openZip(zipFile)) {
             ZipArchiveEntry categories = innerArchive(zip, CATEGORIES + ".tar.gz");
             if (categories == null) {
                 throw new ArchiveRejectedException("the zip holds no " + FOLDER + "/" + CATEGORIES + ".tar.gz");

@@ -7,6 +7,7 @@ import dev.imageclassifier.data.download.Downloader;
 import dev.imageclassifier.io.CacheDirectory;
 import dev.imageclassifier.io.Sha256;
 
+import java.io.File;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.net.URI;
@@ -75,7 +76,7 @@ public final class BackboneResolver {
         if (entry.isPresent()) {
             return fromRegistry(entry.get());
         }
-        if (lower.endsWith(".onnx") || text.contains("/") || text.contains(java.io.File.separator)) {
+        if (lower.endsWith(".onnx") || text.contains("/") || text.contains(File.separator)) {
             throw new FileNotFoundException("backbone file " + file.map(p -> p.toAbsolutePath().toString()).orElse(text) + " does not exist");
         }
         throw new IllegalArgumentException("unknown backbone '" + text + "': not an existing file, not an http(s) URL, and not one of "

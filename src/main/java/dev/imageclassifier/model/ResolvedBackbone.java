@@ -8,7 +8,7 @@ import java.nio.file.Path;
  * @param name   the registry name, or the file name without {@code .onnx} for a file or URL
  * @param path   the local file
  * @param sha256 the file's SHA-256, to record in the trained model's metadata
- * @param source where it came from, in words (for logs and metadata)
+ * @param source the URL it was downloaded from, or the file's path (for logs and metadata)
  */
 public record ResolvedBackbone(String name, Path path, String sha256, String source) {
 }

@@ -5,6 +5,7 @@ import dev.imageclassifier.io.Sha256;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -141,7 +142,7 @@ public final class Downloader {
         }
         try {
             check.check(part);
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) { // the file is untrusted: any failure to read it rejects it
             discard(part, validator);
             throw new DownloadException("the file downloaded from " + url + " was rejected and deleted: " + e.getMessage(), url, 0, e);
         }
@@ -199,7 +200,7 @@ public final class Downloader {
         } catch (HttpTimeoutException e) {
             throw new RetryableFailure("no response within " + options.idleTimeout().toSeconds() + " s (" + e.getMessage() + ")");
         } catch (IOException e) {
-            throw new RetryableFailure("cannot connect: " + describe(e));
+            throw new RetryableFailure((e instanceof ConnectException ? "cannot connect: " : "request failed: ") + describe(e));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new DownloadException("interrupted while downloading " + url, url, 0, e);

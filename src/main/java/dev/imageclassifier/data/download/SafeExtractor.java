@@ -57,15 +57,18 @@ public final class SafeExtractor {
         }
     }
 
-    public void extractZip(Path archive, Path target) throws IOException {
-        Path root = prepareRoot(target);
-        ZipFile zip;
+    /** Opens a zip file for reading single entries; a file that is no zip is rejected. */
+    public static ZipFile openZip(Path archive) throws ArchiveRejectedException {
         try {
-            zip = ZipFile.builder().setPath(archive).get();
+            return ZipFile.builder().setPath(archive).get();
         } catch (IOException e) {
             throw new ArchiveRejectedException(archive + " is not a readable zip archive: " + e.getMessage(), e);
         }
-        try (zip) {
+    }
+
+    public void extractZip(Path archive, Path target) throws IOException {
+        Path root = prepareRoot(target);
+        try (ZipFile zip = openZip(archive)) {
             for (Enumeration<ZipArchiveEntry> all = zip.getEntriesInPhysicalOrder(); all.hasMoreElements(); ) {
                 ZipArchiveEntry entry = all.nextElement();
                 Path destination = destination(root, entry.getName());

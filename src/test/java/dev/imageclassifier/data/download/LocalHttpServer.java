@@ -124,11 +124,7 @@ public final class LocalHttpServer implements AutoCloseable {
     /** Announces all of {@code content} (200), sends the first {@code bytes}, then drops the connection. */
     public static HttpHandler cutAfter(byte[] content, int bytes) {
         return exchange -> {
-            exchange.getResponseHeaders().add("ETag", etag(content));
-            exchange.sendResponseHeaders(200, content.length);
-            OutputStream body = exchange.getResponseBody();
-            body.write(content, 0, bytes);
-            body.flush();
+            sendStart(exchange, content, bytes);
             throw new IOException("connection cut on purpose"); // the server drops the connection
         };
     }
@@ -136,17 +132,21 @@ public final class LocalHttpServer implements AutoCloseable {
     /** Like {@link #cutAfter} but keeps the connection open and silent until the test ends. */
     public HttpHandler stallAfter(byte[] content, int bytes) {
         return exchange -> {
-            exchange.getResponseHeaders().add("ETag", etag(content));
-            exchange.sendResponseHeaders(200, content.length);
-            OutputStream body = exchange.getResponseBody();
-            body.write(content, 0, bytes);
-            body.flush();
+            sendStart(exchange, content, bytes);
             try {
                 release.await(30, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
         };
+    }
+
+    private static void sendStart(HttpExchange exchange, byte[] content, int bytes) throws IOException {
+        exchange.getResponseHeaders().add("ETag", etag(content));
+        exchange.sendResponseHeaders(200, content.length);
+        OutputStream body = exchange.getResponseBody();
+        body.write(content, 0, bytes);
+        body.flush();
     }
 
     /** Answers with a bare status and a short body. */
