@@ -37,24 +37,16 @@ public final class AtomicFiles {
             try (OutputStream out = Files.newOutputStream(temp, StandardOpenOption.WRITE)) {
                 writer.writeTo(out);
             }
-            moveIntoPlace(temp, absolute);
+            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+                channel.force(true);
+            }
+            try {
+                Files.move(temp, absolute, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(temp, absolute, StandardCopyOption.REPLACE_EXISTING);
+            }
         } finally {
             Files.deleteIfExists(temp);
-        }
-    }
-
-    /**
-     * Flushes a finished file to disk and renames it over {@code target} (same folder or file system),
-     * atomically where the file system allows: used for downloads completed in a {@code .part} file.
-     */
-    public static void moveIntoPlace(Path finished, Path target) throws IOException {
-        try (FileChannel channel = FileChannel.open(finished, StandardOpenOption.WRITE)) {
-            channel.force(true);
-        }
-        try {
-            Files.move(finished, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(finished, target, StandardCopyOption.REPLACE_EXISTING);
         }
     }
 }

@@ -3,6 +3,7 @@ package dev.imageclassifier.data.download;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
 
 import java.io.PrintStream;
 import java.time.Duration;
@@ -36,6 +37,7 @@ public interface DownloadProgress {
             ProgressBar bar = new ProgressBarBuilder()
                     .setTaskName(label)
                     .setInitialMax(total > 0 ? total : -1)
+                    .setStyle(ProgressBarStyle.ASCII)
                     .setUnit("MB", 1_000_000)
                     .showSpeed()
                     .setConsumer(new ConsoleProgressBarConsumer(out))
@@ -55,8 +57,11 @@ public interface DownloadProgress {
         };
     }
 
-    /** A bar on stderr when the process runs in a terminal; nothing when output goes to a file or CI log. */
+    /**
+     * A bar on stderr when the process runs in a terminal; nothing when output goes to a file or CI log,
+     * or when {@code NO_PROGRESS} is set.
+     */
     static DownloadProgress automatic() {
-        return System.console() != null ? bar(System.err) : NONE;
+        return System.console() != null && System.getenv("NO_PROGRESS") == null ? bar(System.err) : NONE;
     }
 }

@@ -1,6 +1,5 @@
 package dev.imageclassifier.data.download;
 
-import dev.imageclassifier.io.AtomicFiles;
 import dev.imageclassifier.io.Sha256;
 
 import java.io.IOException;
@@ -16,8 +15,10 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.Locale;
@@ -126,6 +127,7 @@ public final class Downloader {
             lockOrFail(channel, part, url); // closing the channel releases it
             try {
                 transfer(url, channel, validator, target.getFileName().toString());
+                channel.force(true); // on disk before the rename makes it look complete
             } catch (IOException e) {
                 if (channel.size() == 0) { // nothing worth resuming: leave no litter
                     discard(part, validator);
@@ -147,9 +149,18 @@ public final class Downloader {
             throw new DownloadException("the file downloaded from " + url + " was rejected and deleted: " + e.getMessage(), url, 0, e);
         }
         long size = Files.size(part);
-        AtomicFiles.moveIntoPlace(part, target);
+        moveIntoPlace(part, target);
         Files.deleteIfExists(validator);
         return new DownloadedFile(target, actual, size);
+    }
+
+    /** Renames the finished part file over the target, atomically where the file system allows. */
+    private static void moveIntoPlace(Path part, Path target) throws IOException {
+        try {
+            Files.move(part, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(part, target, StandardCopyOption.REPLACE_EXISTING);
+        }
     }
 
     private static void lockOrFail(FileChannel channel, Path part, URI url) throws IOException {
