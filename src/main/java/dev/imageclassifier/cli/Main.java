@@ -13,6 +13,10 @@ import picocli.CommandLine.Command;
                 "ONNX Runtime; the trained classifier is one self-describing .onnx file.",
                 ""},
         subcommands = {
+                PrepareCommand.class,
+                TrainCommand.class,
+                EvaluateCommand.class,
+                PredictCommand.class,
                 CommandLine.HelpCommand.class,
         },
         footer = {"", "Run `image-classifier <command> --help` for the options of a command.",

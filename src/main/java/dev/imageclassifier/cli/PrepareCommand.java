@@ -1,5 +1,6 @@
 package dev.imageclassifier.cli;
 
+import dev.imageclassifier.data.Caltech101;
 import dev.imageclassifier.data.DatasetScanner;
 import dev.imageclassifier.data.SplitManifest;
 import dev.imageclassifier.data.StratifiedSplitter;
@@ -28,8 +29,18 @@ final class PrepareCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Option(names = "--data", paramLabel = "DIR", defaultValue = "${env:DATA_DIR}",
-            description = "Dataset root: one sub-folder per class (or train/ and val/ holding class folders) (env DATA_DIR).")
+            description = "Dataset root: one sub-folder per class (or train/ and val/ holding class folders) (env DATA_DIR). "
+                    + "Without it, Caltech-101 is downloaded into <out>/caltech-101 (or reused when already there).")
     Path data;
+
+    @Option(names = "--download",
+            description = "Download and unpack Caltech-101 into <out>/caltech-101 (skipped when complete) and use it; "
+                    + "the source can be changed with env CALTECH101_URL.")
+    boolean download;
+
+    @Option(names = "--offline", defaultValue = "${env:OFFLINE:-false}",
+            description = "Never touch the network; fail clearly when the dataset is not there (env OFFLINE).")
+    boolean offline;
 
     @Option(names = "--out", paramLabel = "DIR", defaultValue = "data",
             description = "Where split.csv goes (default: ${DEFAULT-VALUE}).")
@@ -55,9 +66,11 @@ final class PrepareCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
         PrintWriter outWriter = spec.commandLine().getOut();
+        if (download && data != null) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "Give either --data DIR or --download, not both");
+        }
         if (data == null) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-                    "Missing --data DIR (or env DATA_DIR): the folder with one sub-folder per class");
+            data = Caltech101.fromEnvironment().ensure(out, offline);
         }
         Set<String> excluded = new LinkedHashSet<>();
         exclude.stream().map(String::trim).filter(s -> !s.isEmpty()).forEach(excluded::add);

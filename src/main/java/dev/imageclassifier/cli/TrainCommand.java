@@ -9,7 +9,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-import java.nio.file.Files;
+import dev.imageclassifier.io.CacheDirectory;
+import dev.imageclassifier.model.BackboneResolver;
+import dev.imageclassifier.model.ResolvedBackbone;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -29,9 +31,10 @@ final class TrainCommand implements Callable<Integer> {
             description = "Split manifest written by `prepare` (env SPLIT_PATH, default: ${DEFAULT-VALUE}).")
     Path split;
 
-    @Option(names = "--backbone", paramLabel = "FILE", defaultValue = "${env:BACKBONE}",
-            description = "ONNX ImageNet classifier to use as frozen backbone; its penultimate tensor (the input of the "
-                    + "final Gemm/MatMul, dequantized if int8) becomes the features (env BACKBONE).")
+    @Option(names = "--backbone", paramLabel = "NAME|FILE|URL", defaultValue = "${env:BACKBONE:-resnet50}",
+            description = "Frozen ImageNet backbone: a registered name (resnet50, mobilenetv2-int8; downloaded once into the "
+                    + "cache), an .onnx file, or an http(s) URL. Its penultimate tensor (the input of the final Gemm/MatMul, "
+                    + "dequantized if int8) becomes the features (env BACKBONE, default: ${DEFAULT-VALUE}).")
     String backbone;
 
     @Option(names = "--model", paramLabel = "FILE", defaultValue = "${env:MODEL_PATH:-model/classifier.onnx}",
@@ -61,9 +64,14 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--seed", description = "Seed for augmentation and head training (default: the split's seed).")
     Long seed;
 
-    @Option(names = "--cache-dir", paramLabel = "DIR", defaultValue = "${env:IMAGE_CLASSIFIER_CACHE:-cache}",
-            description = "Cache root; features go to <DIR>/features (env IMAGE_CLASSIFIER_CACHE, default: ${DEFAULT-VALUE}).")
+    @Option(names = "--cache-dir", paramLabel = "DIR",
+            description = "Cache root for downloaded backbones and features (env IMAGE_CLASSIFIER_CACHE, "
+                    + "else $XDG_CACHE_HOME/image-classifier, else ~/.cache/image-classifier).")
     Path cacheDir;
+
+    @Option(names = "--offline", defaultValue = "${env:OFFLINE:-false}",
+            description = "Never touch the network; fail clearly when the backbone is not cached (env OFFLINE).")
+    boolean offline;
 
     @Option(names = "--no-cache", description = "Do not read or write cached features.")
     boolean noCache;
@@ -84,13 +92,8 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (backbone == null || backbone.isBlank()) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "Missing --backbone FILE (or env BACKBONE)");
-        }
-        Path backboneFile = Path.of(backbone);
-        if (!Files.isRegularFile(backboneFile)) {
-            throw new IllegalArgumentException("Backbone file not found: " + backboneFile.toAbsolutePath());
-        }
+        CacheDirectory cache = CacheDirectory.resolve(cacheDir);
+        ResolvedBackbone resolved = BackboneResolver.standard(cache.root(), offline).resolve(backbone);
         Recipe chosen = Recipe.named(recipe);
         if (epochs != null) {
             chosen = chosen.withEpochs(epochs);
@@ -101,17 +104,16 @@ final class TrainCommand implements Callable<Integer> {
         if (augmentedViews != null) {
             chosen = chosen.withAugmentedViews(augmentedViews);
         }
-        String name = backboneFile.getFileName().toString().replaceFirst("\\.onnx$", "");
         int cores = Runtime.getRuntime().availableProcessors();
-        TrainingRun.Options options = new TrainingRun.Options(split, backboneFile, name, model, results,
-                noCache ? null : cacheDir.resolve("features"), chosen, seed, runtime.options(),
+        TrainingRun.Options options = new TrainingRun.Options(split, resolved.path(), resolved.name(), model, results,
+                noCache ? null : cache.features(), chosen, seed, runtime.options(),
                 decodeThreads > 0 ? decodeThreads : cores, batchSize, !noProgress, ProjectVersion.get());
         TrainingRun.Summary summary = new TrainingRun(options, spec.commandLine().getErr()).run();
         Metrics m = summary.metrics();
         spec.commandLine().getOut().printf(Locale.ROOT,
                 "Trained %s on %s: val accuracy %.2f%% (top-5 %.2f%%, weighted F1 %.3f) on %d images, %d classes; "
                         + "features %.0f img/s, head %.1f s (best epoch %d), total %.1f s → %s, %s%n",
-                chosen.name(), name, 100 * m.accuracy(), 100 * m.top5Accuracy(), m.f1Weighted(), summary.valImages(),
+                chosen.name(), resolved.name(), 100 * m.accuracy(), 100 * m.top5Accuracy(), m.f1Weighted(), summary.valImages(),
                 m.confusionMatrix().length, summary.imagesPerSecond(), summary.trainingSeconds(), summary.bestEpoch(),
                 summary.totalSeconds(), model, results.resolve("metrics.json"));
         return 0;

@@ -7,6 +7,7 @@ import dev.imageclassifier.vision.InvalidImageException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.file.FileVisitOption;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -68,7 +69,7 @@ public final class DatasetScanner {
         for (Path classDir : classDirs) {
             String label = classDir.getFileName().toString();
             Subset subset = presplit ? Subset.parse(classDir.getParent().getFileName().toString()) : null;
-            try (Stream<Path> files = Files.walk(classDir)) {
+            try (Stream<Path> files = Files.walk(classDir, FileVisitOption.FOLLOW_LINKS)) {
                 files.filter(Files::isRegularFile).forEach(file -> candidates.add(new Candidate(file, label, subset)));
             } catch (IOException | UncheckedIOException e) {
                 throw new DatasetException("Cannot list " + classDir + ": " + e.getMessage(), e);

@@ -4,7 +4,7 @@ import java.nio.file.Path;
 import java.util.Map;
 
 /**
- * Where downloaded files that outlive one run are kept (pretrained backbones). The first of these wins:
+ * Where files that outlive one run are kept: downloaded backbones and cached features. The first of these wins:
  * an explicit folder ({@code --cache-dir}), {@value #ENV}, {@code $XDG_CACHE_HOME/image-classifier},
  * {@code ~/.cache/image-classifier}.
  */
@@ -36,6 +36,11 @@ public record CacheDirectory(Path root) {
             return new CacheDirectory(Path.of(xdg, "image-classifier"));
         }
         return new CacheDirectory(home.resolve(".cache").resolve("image-classifier"));
+    }
+
+    /** The folder holding cached backbone features ({@code train}). */
+    public Path features() {
+        return root.resolve("features");
     }
 
     /** The folder holding downloaded backbone ONNX files. */

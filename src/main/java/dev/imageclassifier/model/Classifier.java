@@ -32,7 +32,13 @@ public final class Classifier implements AutoCloseable {
             throw new InvalidModelException("Model file not found: " + file.toAbsolutePath()
                     + " (train one with `train`, or set --model / MODEL_PATH)");
         }
-        OnnxModel model = OnnxModel.open(file, OUTPUT, options);
+        OnnxModel model;
+        try {
+            model = OnnxModel.open(file, OUTPUT, options);
+        } catch (InvalidModelException e) {
+            throw new InvalidModelException(file + " is not a classifier made by this project: " + e.getMessage()
+                    + " (a bare backbone goes to `train --backbone`)", e);
+        }
         try {
             ModelMetadata metadata = ModelMetadata.fromProperties(model.metadata());
             int crop = metadata.preprocessing().crop();

@@ -49,13 +49,13 @@ public final class OnnxModel implements AutoCloseable {
     }
 
     private static OnnxModel wrap(OrtSession session, String outputName) throws InvalidModelException, OrtException {
-        if (session.getNumInputs() != 1) {
+        java.util.Set<String> inputs = session.getInputNames();
+        java.util.Set<String> outputs = session.getOutputNames();
+        if (inputs.size() != 1 || !outputs.contains(outputName)) {
             session.close();
-            throw new InvalidModelException("expected one image input, the model has " + session.getInputNames());
-        }
-        if (!session.getOutputNames().contains(outputName)) {
-            session.close();
-            throw new InvalidModelException("the model has no output '" + outputName + "', only " + session.getOutputNames());
+            throw new InvalidModelException(inputs.size() != 1
+                    ? "expected one image input, the model has " + inputs
+                    : "the model has no output '" + outputName + "', only " + outputs);
         }
         return new OnnxModel(session, outputName);
     }

@@ -1,0 +1,61 @@
+package dev.imageclassifier.train;
+
+import dev.imageclassifier.vision.Augmentation;
+import dev.imageclassifier.vision.Preprocessing;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class FeatureCacheTest {
+
+    @TempDir
+    Path dir;
+
+    private static final String IMAGE = "ab".repeat(32);
+    private static final String BACKBONE = "cd".repeat(32);
+
+    @Test
+    void featuresComeBackPerImageAndView() throws Exception {
+        FeatureCache cache = new FeatureCache(dir, BACKBONE, "flatten", Preprocessing.IMAGENET);
+        cache.put(IMAGE, View.CENTER, new float[] {1, 2, 3});
+        cache.put(IMAGE, View.CENTER_FLIP, new float[] {4, 5, 6});
+        assertThat(cache.get(IMAGE, View.CENTER)).containsExactly(1, 2, 3);
+        assertThat(cache.get(IMAGE, View.CENTER_FLIP)).containsExactly(4, 5, 6);
+        assertThat(cache.get(IMAGE, View.augmented(0, 42, Augmentation.DEFAULT))).isNull();
+        assertThat(cache.get("ef".repeat(32), View.CENTER)).isNull();
+    }
+
+    @Test
+    void anotherBackboneCutOrPreprocessingIsAnotherCache() throws Exception {
+        new FeatureCache(dir, BACKBONE, "flatten", Preprocessing.IMAGENET).put(IMAGE, View.CENTER, new float[] {1});
+        assertThat(new FeatureCache(dir, "ef".repeat(32), "flatten", Preprocessing.IMAGENET).get(IMAGE, View.CENTER)).isNull();
+        assertThat(new FeatureCache(dir, BACKBONE, "gemm-input", Preprocessing.IMAGENET).get(IMAGE, View.CENTER)).isNull();
+        Preprocessing other = new Preprocessing(224, 224, Preprocessing.IMAGENET.mean(), Preprocessing.IMAGENET.std());
+        assertThat(new FeatureCache(dir, BACKBONE, "flatten", other).get(IMAGE, View.CENTER)).isNull();
+    }
+
+    @Test
+    void augmentedViewsAreKeyedBySeedIndexAndSettings() {
+        assertThat(View.augmented(0, 42, Augmentation.DEFAULT).key()).isNotEqualTo(View.augmented(1, 42, Augmentation.DEFAULT).key());
+        assertThat(View.augmented(0, 42, Augmentation.DEFAULT).key()).isNotEqualTo(View.augmented(0, 43, Augmentation.DEFAULT).key());
+        Augmentation milder = new Augmentation(0.5, 1, 0.75, 1.33, 0.5, 5);
+        assertThat(View.augmented(0, 42, Augmentation.DEFAULT).key()).isNotEqualTo(View.augmented(0, 42, milder).key());
+    }
+
+    @Test
+    void aDamagedEntryIsTreatedAsMissing() throws Exception {
+        FeatureCache cache = new FeatureCache(dir, BACKBONE, "flatten", Preprocessing.IMAGENET);
+        cache.put(IMAGE, View.CENTER, new float[] {1, 2, 3});
+        try (Stream<Path> files = Files.walk(cache.dir())) {
+            Path entry = files.filter(Files::isRegularFile).findFirst().orElseThrow();
+            Files.write(entry, new byte[] {1, 2, 3});
+        }
+        assertThat(cache.get(IMAGE, View.CENTER)).isNull();
+        assertThat(FeatureCache.disabled().get(IMAGE, View.CENTER)).isNull();
+    }
+}

@@ -1,0 +1,120 @@
+package dev.imageclassifier.train;
+
+import dev.imageclassifier.io.Progress;
+import org.junit.jupiter.api.Test;
+
+import java.util.SplittableRandom;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class HeadTrainerTest {
+
+    /** Three Gaussian blobs in 16 dimensions, far apart: a linearly separable problem. */
+    private static float[][][] blobs(int perClass, long seed, int[] labelsOut) {
+        SplittableRandom random = new SplittableRandom(seed);
+        float[][][] views = new float[3 * perClass][][];
+        for (int i = 0; i < views.length; i++) {
+            int label = i % 3;
+            labelsOut[i] = label;
+            float[] x = new float[16];
+            for (int d = 0; d < x.length; d++) {
+                x[d] = (float) (random.nextGaussian() * 0.5 + (d % 3 == label ? 3 : 0) + 1);
+            }
+            views[i] = new float[][] {x};
+        }
+        return views;
+    }
+
+    private static double accuracy(LinearHead head, float[][][] views, int[] labels) {
+        int correct = 0;
+        for (int i = 0; i < views.length; i++) {
+            correct += Metrics.argmax(head.logits(views[i][0])) == labels[i] ? 1 : 0;
+        }
+        return (double) correct / views.length;
+    }
+
+    @Test
+    void theDefaultRecipeLearnsASeparableProblem() {
+        int[] labels = new int[300];
+        float[][][] train = blobs(100, 1, labels);
+        int[] testLabels = new int[150];
+        float[][][] test = blobs(50, 2, testLabels);
+        HeadTrainer.Result result = new HeadTrainer(Recipe.DEFAULT.withEpochs(15), 42).train(train, labels, 3, Progress.NONE);
+        assertThat(accuracy(result.head(), test, testLabels)).isGreaterThanOrEqualTo(0.98);
+        assertThat(result.holdoutImages()).isEqualTo(30); // 10 % of each class, from the TRAINING images
+        assertThat(result.fitImages()).isEqualTo(270);
+        assertThat(result.bestEpoch()).isBetween(1, result.history().size());
+    }
+
+    @Test
+    void theSeedRecipeFollowsItsScheduleAndLearnsToo() {
+        int[] labels = new int[300];
+        float[][][] train = blobs(100, 1, labels);
+        HeadTrainer.Result result = new HeadTrainer(Recipe.SEED, 42).train(train, labels, 3, Progress.NONE);
+        assertThat(result.history()).hasSize(5);
+        assertThat(result.history()).allSatisfy(epoch -> assertThat(epoch.learningRate()).isEqualTo(0.001));
+        assertThat(result.history().get(4).trainLoss()).isLessThan(result.history().get(0).trainLoss());
+        assertThat(accuracy(result.head(), train, labels)).isGreaterThan(0.9);
+    }
+
+    @Test
+    void theLearningRateStepsDownEveryStepSizeEpochs() {
+        Recipe recipe = new Recipe("test", 1.0, 0.9, 8, 5, 2, 0.5, 0, false, false, 0, 0, 0);
+        assertThat(recipe.learningRateAt(0)).isEqualTo(1.0);
+        assertThat(recipe.learningRateAt(1)).isEqualTo(1.0);
+        assertThat(recipe.learningRateAt(2)).isEqualTo(0.5);
+        assertThat(recipe.learningRateAt(4)).isEqualTo(0.25);
+        assertThat(Recipe.SEED.learningRateAt(6)).isEqualTo(0.001);
+        assertThat(Recipe.SEED.learningRateAt(7)).isEqualTo(0.001 * 0.1, org.assertj.core.data.Offset.offset(1e-12));
+    }
+
+    @Test
+    void trainingIsDeterministicForASeed() {
+        int[] labels = new int[90];
+        float[][][] train = blobs(30, 3, labels);
+        Recipe recipe = Recipe.DEFAULT.withEpochs(4);
+        LinearHead a = new HeadTrainer(recipe, 7, 2).train(train, labels, 3, Progress.NONE).head();
+        LinearHead b = new HeadTrainer(recipe, 7, 2).train(train, labels, 3, Progress.NONE).head();
+        LinearHead c = new HeadTrainer(recipe, 8, 2).train(train, labels, 3, Progress.NONE).head();
+        assertThat(a.weights()).containsExactly(b.weights());
+        assertThat(a.bias()).containsExactly(b.bias());
+        assertThat(a.weights()).isNotEqualTo(c.weights());
+    }
+
+    @Test
+    void earlyStoppingKeepsTheBestEpochOnTheHoldOut() {
+        // Pure noise: nothing generalises, so the hold-out score stops improving almost at once.
+        SplittableRandom random = new SplittableRandom(9);
+        int[] labels = new int[300];
+        float[][][] noise = new float[300][][];
+        for (int i = 0; i < noise.length; i++) {
+            labels[i] = i % 3;
+            float[] x = new float[16];
+            for (int d = 0; d < x.length; d++) {
+                x[d] = (float) random.nextGaussian();
+            }
+            noise[i] = new float[][] {x};
+        }
+        Recipe recipe = new Recipe("patient", 0.5, 0.9, 16, 40, 100, 0.1, 0, false, false, 0.2, 2, 0);
+        HeadTrainer.Result result = new HeadTrainer(recipe, 42).train(noise, labels, 3, Progress.NONE);
+        assertThat(result.history().size()).isLessThan(40);
+        assertThat(result.history().size()).isEqualTo(result.bestEpoch() + 2); // stopped two epochs after the best
+        HeadTrainer.Epoch best = result.history().get(result.bestEpoch() - 1);
+        assertThat(result.history()).allSatisfy(e -> assertThat(e.holdoutAccuracy()).isLessThanOrEqualTo(best.holdoutAccuracy()));
+    }
+
+    @Test
+    void foldedStandardisationGivesTheSameLogitsAsTrainingSaw() {
+        int[] labels = new int[90];
+        float[][][] train = blobs(30, 4, labels);
+        LinearHead head = new HeadTrainer(Recipe.DEFAULT.withEpochs(3), 1).train(train, labels, 3, Progress.NONE).head();
+        // The folded head works on raw features: its predictions match the labels on the training data.
+        assertThat(accuracy(head, train, labels)).isGreaterThan(0.95);
+        float[] p = head.probabilities(train[0][0]);
+        double sum = 0;
+        for (float v : p) {
+            sum += v;
+        }
+        assertThat(sum).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-5));
+    }
+}
