@@ -19,12 +19,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** Small builders and readers for ONNX protobuf messages (the classes come from tribuo-util-onnx). */
-final class OnnxProtos {
+public final class OnnxProtos {
 
     private OnnxProtos() {
     }
 
-    static ModelProto read(Path file) throws InvalidModelException {
+    public static ModelProto read(Path file) throws InvalidModelException {
         try (InputStream in = Files.newInputStream(file)) {
             CodedInputStream coded = CodedInputStream.newInstance(in);
             coded.setSizeLimit(Integer.MAX_VALUE); // ResNet-50 alone is 100 MB, above protobuf's 64 MB default
@@ -38,7 +38,7 @@ final class OnnxProtos {
         }
     }
 
-    static NodeProto node(String opType, String name, String[] inputs, String[] outputs, AttributeProto... attributes) {
+    public static NodeProto node(String opType, String name, String[] inputs, String[] outputs, AttributeProto... attributes) {
         NodeProto.Builder node = NodeProto.newBuilder().setOpType(opType).setName(name);
         for (String input : inputs) {
             node.addInput(input);
@@ -52,11 +52,11 @@ final class OnnxProtos {
         return node.build();
     }
 
-    static AttributeProto intAttribute(String name, long value) {
+    public static AttributeProto intAttribute(String name, long value) {
         return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INT).setI(value).build();
     }
 
-    static TensorProto floatTensor(String name, float[] values, long... dims) {
+    public static TensorProto floatTensor(String name, float[] values, long... dims) {
         ByteBuffer bytes = ByteBuffer.allocate(values.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
         bytes.asFloatBuffer().put(values);
         TensorProto.Builder tensor = TensorProto.newBuilder().setName(name)
@@ -67,8 +67,26 @@ final class OnnxProtos {
         return tensor.build();
     }
 
+    public static TensorProto longTensor(String name, long[] values, long... dims) {
+        ByteBuffer bytes = ByteBuffer.allocate(values.length * Long.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        bytes.asLongBuffer().put(values);
+        TensorProto.Builder tensor = TensorProto.newBuilder().setName(name)
+                .setDataType(TensorProto.DataType.INT64.getNumber()).setRawData(ByteString.copyFrom(bytes.array()));
+        for (long dim : dims) {
+            tensor.addDims(dim);
+        }
+        return tensor.build();
+    }
+
+    /** A tensor value of the given element type whose dimensions are given as names (symbolic) or numbers. */
+    public static ValueInfoProto value(String name, TensorProto.DataType type, Object... dims) {
+        ValueInfoProto value = floatValue(name, dims);
+        return value.toBuilder().setType(value.getType().toBuilder().setTensorType(
+                value.getType().getTensorType().toBuilder().setElemType(type.getNumber()))).build();
+    }
+
     /** A float tensor value whose dimensions are given as names (symbolic) or numbers. */
-    static ValueInfoProto floatValue(String name, Object... dims) {
+    public static ValueInfoProto floatValue(String name, Object... dims) {
         TensorShapeProto.Builder shape = TensorShapeProto.newBuilder();
         for (Object dim : dims) {
             TensorShapeProto.Dimension.Builder d = TensorShapeProto.Dimension.newBuilder();
@@ -85,7 +103,7 @@ final class OnnxProtos {
     }
 
     /** Names a node reads, including those its subgraphs (If / Loop bodies) read from the outer scope. */
-    static void collectInputs(NodeProto node, java.util.Set<String> into) {
+    public static void collectInputs(NodeProto node, java.util.Set<String> into) {
         for (String input : node.getInputList()) {
             if (!input.isEmpty()) {
                 into.add(input);

@@ -14,7 +14,6 @@ import dev.imageclassifier.model.InvalidModelException;
 import dev.imageclassifier.model.ModelMetadata;
 import dev.imageclassifier.model.OnnxModel;
 import dev.imageclassifier.model.RuntimeOptions;
-import dev.imageclassifier.vision.Augmentation;
 import dev.imageclassifier.vision.Preprocessing;
 
 import java.io.IOException;
@@ -71,9 +70,15 @@ public final class TrainingRun {
         FeatureCache cache = options.cacheDir() == null ? FeatureCache.disabled()
                 : new FeatureCache(options.cacheDir(), backbone.sha256(), backbone.featureSource(), preprocessing);
 
-        List<View> trainViews = new ArrayList<>(List.of(View.CENTER, View.CENTER_FLIP));
+        List<View> trainViews = new ArrayList<>();
+        if (recipe.centerView()) {
+            trainViews.add(View.CENTER);
+        }
+        if (recipe.flipView()) {
+            trainViews.add(View.CENTER_FLIP);
+        }
         for (int k = 0; k < recipe.augmentedViews(); k++) {
-            trainViews.add(View.augmented(k, seed, Augmentation.DEFAULT));
+            trainViews.add(View.augmented(k, seed, recipe.augmentation()));
         }
         List<View> valViews = List.of(View.CENTER);
         List<Path> files = new ArrayList<>();
@@ -124,7 +129,7 @@ public final class TrainingRun {
                 recipe.name(), trainRows.size(), labels.size(), recipe.epochs());
         HeadTrainer.Result head;
         try (Progress progress = bar("Epochs", recipe.epochs(), "epoch")) {
-            head = new HeadTrainer(recipe, seed).train(trainRows.toArray(float[][][]::new),
+            head = new HeadTrainer(recipe, seed, options.runtime()).train(trainRows.toArray(float[][][]::new),
                     trainLabels.stream().mapToInt(Integer::intValue).toArray(), labels.size(), progress);
         }
 
@@ -143,7 +148,6 @@ public final class TrainingRun {
         training.put("train_images", trainRows.size());
         training.put("val_images", valRows.size());
         training.put("best_epoch", head.bestEpoch());
-        training.put("augmentation", Augmentation.DEFAULT.describe());
         String created = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
         ModelMetadata metadata = new ModelMetadata(labels, preprocessing, backbone.name(), backbone.sha256(), featureDim,
                 training, metrics.headline(), created, options.projectVersion());
