@@ -45,6 +45,10 @@ final class EvaluateCommand implements Callable<Integer> {
             description = "Where metrics.json goes (env RESULTS_DIR, default: ${DEFAULT-VALUE}).")
     Path results;
 
+    @Option(names = "--tta", description = "Flip test-time augmentation: average the probabilities of each image and its "
+            + "mirror image (twice the inference work; the classifier file itself stays single-view).")
+    boolean tta;
+
     @Option(names = "--no-progress", description = "No progress bar.")
     boolean noProgress;
 
@@ -73,20 +77,22 @@ final class EvaluateCommand implements Callable<Integer> {
                     FeatureCache.disabled(), Runtime.getRuntime().availableProcessors(), 32);
             FeatureExtractor.Result out;
             try (Progress progress = noProgress ? Progress.NONE : Progress.bar("Evaluate", files.size(), "img")) {
-                out = runner.extract(files, i -> List.of(View.CENTER), progress);
+                List<View> views = tta ? List.of(View.CENTER, View.CENTER_FLIP) : List.of(View.CENTER);
+                out = runner.extract(files, i -> views, progress);
             }
             List<float[]> probabilities = new ArrayList<>();
             List<Integer> kept = new ArrayList<>();
             for (int i = 0; i < files.size(); i++) {
-                if (out.features()[i] != null) {
-                    probabilities.add(out.features()[i][0]);
+                float[][] views = out.features()[i];
+                if (views != null) {
+                    probabilities.add(average(views));
                     kept.add(truth.get(i));
                 }
             }
             out.failures().stream().limit(5).forEach(f -> spec.commandLine().getErr().printf("warning: skipped %s: %s%n", f.path(), f.reason()));
             Metrics metrics = Metrics.of(labels, kept.stream().mapToInt(Integer::intValue).toArray(), probabilities.toArray(float[][]::new));
             Map<String, Object> report = new LinkedHashMap<>(metrics.toMap());
-            report.put("source", "evaluate");
+            report.put("source", tta ? "evaluate --tta (centre + mirrored centre, probabilities averaged)" : "evaluate");
             report.put("model", model.toString());
             report.put("backbone", Map.of("name", classifier.metadata().backboneName(), "sha256", classifier.metadata().backboneSha256()));
             report.put("split", Map.of("manifest", split.toString(), "fingerprint", manifest.fingerprint(),
@@ -95,10 +101,23 @@ final class EvaluateCommand implements Callable<Integer> {
                     "total_seconds", (System.nanoTime() - start) / 1e9));
             AtomicFiles.write(results.resolve("metrics.json"), Json.pretty(report));
             spec.commandLine().getOut().printf(Locale.ROOT,
-                    "Evaluated %s on %d validation images: accuracy %.2f%%, top-5 %.2f%%, weighted F1 %.3f (%.0f img/s) → %s%n",
-                    model, kept.size(), 100 * metrics.accuracy(), 100 * metrics.top5Accuracy(), metrics.f1Weighted(),
+                    "Evaluated %s%s on %d validation images: accuracy %.2f%%, top-5 %.2f%%, weighted F1 %.3f (%.0f img/s) → %s%n",
+                    model, tta ? " with flip TTA" : "", kept.size(), 100 * metrics.accuracy(), 100 * metrics.top5Accuracy(), metrics.f1Weighted(),
                     kept.size() / out.seconds(), results.resolve("metrics.json"));
             return out.failures().isEmpty() ? 0 : 1;
         }
+    }
+
+    private static float[] average(float[][] rows) {
+        float[] mean = rows[0].clone();
+        for (int r = 1; r < rows.length; r++) {
+            for (int c = 0; c < mean.length; c++) {
+                mean[c] += rows[r][c];
+            }
+        }
+        for (int c = 0; c < mean.length; c++) {
+            mean[c] /= rows.length;
+        }
+        return mean;
     }
 }
