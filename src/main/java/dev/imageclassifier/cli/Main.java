@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
                 "ONNX Runtime; the trained classifier is one self-describing .onnx file.",
                 ""},
         subcommands = {
-                CommandLine.HelpCommand.class, ServeCommand.class,
+                CommandLine.HelpCommand.class, ServeCommand.class, BenchCommand.class,
         },
         footer = {"", "Run `image-classifier <command> --help` for the options of a command.",
                 "Environment variables are listed with the options they set (e.g. API_PORT, MODEL_PATH)."})

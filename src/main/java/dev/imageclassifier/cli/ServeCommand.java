@@ -3,6 +3,7 @@ package dev.imageclassifier.cli;
 import dev.imageclassifier.model.RuntimeOptions;
 import dev.imageclassifier.serve.ApiServer;
 import dev.imageclassifier.serve.ServeSettings;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -65,7 +66,7 @@ public final class ServeCommand implements Callable<Integer> {
             description = "ONNX Runtime intra-op threads, 0 = one per core (env INFERENCE_THREADS; default ${DEFAULT-VALUE}).")
     int inferenceThreads;
 
-    @Option(names = "--device", defaultValue = "${env:INFERENCE_DEVICE:-cpu}",
+    @Option(names = "--device", defaultValue = "${env:INFERENCE_DEVICE:-cpu}", converter = DeviceName.class,
             description = "cpu or cuda (needs the onnxruntime_gpu artifact) (env INFERENCE_DEVICE; default ${DEFAULT-VALUE}).")
     RuntimeOptions.Device device;
 
@@ -76,6 +77,14 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--shutdown-timeout-s", defaultValue = "${env:API_SHUTDOWN_TIMEOUT_S:-20}",
             description = "On SIGTERM, longest wait for requests in flight (env API_SHUTDOWN_TIMEOUT_S; default ${DEFAULT-VALUE}).")
     long shutdownTimeoutS;
+
+    /** cpu / CUDA / Cuda all name a device. */
+    static final class DeviceName implements CommandLine.ITypeConverter<RuntimeOptions.Device> {
+        @Override
+        public RuntimeOptions.Device convert(String value) {
+            return RuntimeOptions.Device.parse(value);
+        }
+    }
 
     @Override
     public Integer call() throws InterruptedException {
@@ -94,6 +103,6 @@ public final class ServeCommand implements Callable<Integer> {
         int cores = Runtime.getRuntime().availableProcessors();
         return new ServeSettings(host, port, model, maxBodyBytes, Math.round(maxMegapixels * 1_000_000), maxBatchFiles,
                 batchSize, Duration.ofMillis(batchDelayMs), queueSize, decodeThreads == 0 ? cores : decodeThreads,
-                new RuntimeOptions(inferenceThreads, device), Duration.ofSeconds(requestTimeoutS), Duration.ofSeconds(shutdownTimeoutS));
+                new RuntimeOptions(inferenceThreads, device).withoutMemoryArena(), Duration.ofSeconds(requestTimeoutS), Duration.ofSeconds(shutdownTimeoutS));
     }
 }

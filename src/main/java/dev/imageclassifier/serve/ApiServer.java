@@ -31,7 +31,7 @@ public final class ApiServer implements AutoCloseable {
 
     private final ServeSettings settings;
     private final ServeMetrics metrics;
-    private volatile ServedModel model = new ServedModel.Unavailable("The model is still loading");
+    private volatile ServedModel model = new ServedModel.Unavailable(ServedModel.LOADING);
     private final Uploads uploads;
     private final Javalin app;
 

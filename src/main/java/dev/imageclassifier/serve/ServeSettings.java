@@ -45,7 +45,8 @@ public record ServeSettings(String host, int port, Path model, long maxBodyBytes
     public static ServeSettings defaults(Path model) {
         int cores = Runtime.getRuntime().availableProcessors();
         return new ServeSettings("0.0.0.0", 8000, model, DEFAULT_MAX_BODY_BYTES, 50_000_000L, 16,
-                8, Duration.ofMillis(5), 128, cores, RuntimeOptions.defaults(), Duration.ofSeconds(30), Duration.ofSeconds(20));
+                8, Duration.ofMillis(5), 128, cores, RuntimeOptions.defaults().withoutMemoryArena(), Duration.ofSeconds(30),
+                Duration.ofSeconds(20));
     }
 
     public ServeSettings withAddress(String newHost, int newPort) {

@@ -20,6 +20,9 @@ import java.util.concurrent.TimeUnit;
  */
 public sealed interface ServedModel extends AutoCloseable {
 
+    /** What /health says while the model loads (Jetty starts alongside). */
+    String LOADING = "The model is still loading";
+
     /** A loaded, warmed-up model. */
     record Ready(Predictor predictor, ModelMetadata metadata) implements ServedModel {
         @Override

@@ -1,0 +1,58 @@
+package dev.imageclassifier.bench;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.OptionalLong;
+
+/**
+ * What a benchmark measured: per concurrency level throughput and latency percentiles, plus the server's
+ * start-up time and peak memory when the benchmark ran the server itself.
+ *
+ * @param startupMillis launch to first healthy answer, or -1 for a server started elsewhere
+ * @param peakRssKib    the server's peak resident memory over the whole run, or -1 when unknown
+ */
+public record BenchReport(String target, String image, long startupMillis, List<Row> rows, long peakRssKib) {
+
+    /**
+     * One concurrency level.
+     *
+     * @param serverCpuMillisPerRequest CPU time the server used per answered request (-1 when unknown): a
+     *                                  figure that noise from other processes on the machine disturbs less
+     * @param peakRssKib                the server's peak resident memory so far (-1 when unknown)
+     */
+    public record Row(int concurrency, int succeeded, int failed, double requestsPerSecond, double p50Millis,
+                      double p90Millis, double p99Millis, double serverCpuMillisPerRequest, long peakRssKib, String firstError) {
+
+        public static Row of(LoadTest.Level level, double serverCpuSeconds, OptionalLong peakRssKib) {
+            return new Row(level.concurrency(), level.succeeded(), level.failed(), level.requestsPerSecond(),
+                    level.percentileMillis(50), level.percentileMillis(90), level.percentileMillis(99),
+                    serverCpuSeconds < 0 || level.succeeded() == 0 ? -1 : serverCpuSeconds * 1000 / level.succeeded(),
+                    peakRssKib.orElse(-1), level.firstError());
+        }
+    }
+
+    /** The report as a text table for people. */
+    public String toTable() {
+        List<String> lines = new ArrayList<>();
+        lines.add("server: " + target);
+        lines.add("image:  " + image);
+        if (startupMillis >= 0) {
+            lines.add(String.format(Locale.ROOT, "start-up to first healthy answer: %d ms", startupMillis));
+        }
+        lines.add("");
+        lines.add("concurrency  requests  errors     req/s   p50 ms   p90 ms   p99 ms  server CPU ms/req  peak RSS MiB");
+        for (Row row : rows) {
+            lines.add(String.format(Locale.ROOT, "%11d  %8d  %6d  %8.1f  %7.1f  %7.1f  %7.1f  %17s  %12s", row.concurrency, row.succeeded,
+                    row.failed, row.requestsPerSecond, row.p50Millis, row.p90Millis, row.p99Millis,
+                    row.serverCpuMillisPerRequest < 0 ? "-" : String.format(Locale.ROOT, "%.1f", row.serverCpuMillisPerRequest),
+                    row.peakRssKib < 0 ? "-" : Long.toString(row.peakRssKib / 1024)));
+        }
+        rows.stream().filter(row -> row.firstError != null).findFirst()
+                .ifPresent(row -> lines.add("first error (concurrency " + row.concurrency + "): " + row.firstError));
+        if (peakRssKib >= 0) {
+            lines.add(String.format(Locale.ROOT, "server peak RSS (VmHWM): %d MiB", peakRssKib / 1024));
+        }
+        return String.join(System.lineSeparator(), lines);
+    }
+}

@@ -1,0 +1,159 @@
+package dev.imageclassifier.cli;
+
+import dev.imageclassifier.bench.BenchReport;
+import dev.imageclassifier.bench.LoadTest;
+import dev.imageclassifier.bench.MultipartBody;
+import dev.imageclassifier.bench.RandomHeadClassifier;
+import dev.imageclassifier.bench.ServerProcess;
+import dev.imageclassifier.io.Json;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import javax.imageio.ImageIO;
+import java.awt.Color;
+import java.awt.GradientPaint;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.concurrent.Callable;
+
+/** {@code bench}: throughput, latency percentiles and peak memory of the REST API under load. */
+@Command(name = "bench", mixinStandardHelpOptions = true, versionProvider = ProjectVersion.class,
+        description = {
+                "Measure the REST API: starts `serve` as a child process on a loopback port (or targets --url), then",
+                "sends POST /predict from N concurrent clients (closed loop: each sends again when answered) for each",
+                "concurrency level, and reports requests/s, latency p50/p90/p99, start-up time to the first healthy",
+                "answer, and the server's peak resident memory (VmHWM from /proc/<pid>/status).",
+                "Run it on an otherwise idle machine: the clients share the CPU with the server.",
+                ""},
+        footer = {"", "Examples:",
+                "  image-classifier bench --model model/classifier.onnx --image photo.jpg",
+                "  image-classifier bench --backbone ../shared/models/resnet50-random-init.onnx --image photo.jpg",
+                "  image-classifier bench --url http://10.0.0.5:8000 --concurrency 32 --duration-s 60"})
+public final class BenchCommand implements Callable<Integer> {
+
+    static final class Target {
+        @Option(names = "--model", description = "Classifier file to serve.")
+        Path model;
+
+        @Option(names = "--backbone", description = "Serve a classifier built on this backbone .onnx with a random head (speed and memory only; answers are meaningless).")
+        Path backbone;
+
+        @Option(names = "--url", description = "Measure a server that is already running (no start-up or memory figures).")
+        URI url;
+    }
+
+    @Spec
+    CommandSpec spec;
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Target target;
+
+    @Option(names = "--classes", defaultValue = "101", description = "Classes of the random head with --backbone (default ${DEFAULT-VALUE}).")
+    int classes;
+
+    @Option(names = "--image", description = "Image to send (default: a synthetic 320×240 JPEG).")
+    Path image;
+
+    @Option(names = "--concurrency", split = ",", defaultValue = "1,4,16", description = "Concurrent clients, one level after another (default ${DEFAULT-VALUE}).")
+    List<Integer> concurrency;
+
+    @Option(names = "--duration-s", defaultValue = "15", description = "Seconds measured per level (default ${DEFAULT-VALUE}).")
+    double durationS;
+
+    @Option(names = "--warmup-s", defaultValue = "3", description = "Seconds of uncounted load before each level (default ${DEFAULT-VALUE}).")
+    double warmupS;
+
+    @Option(names = "--server-jvm-option",
+            description = "JVM option for the server child process; repeatable. Default: the recommended serving flags "
+                    + "-XX:+UseSerialGC -Xms64m -Xmx2g (a small heap that grows only as needed; see the README).")
+    List<String> serverJvmOptions = List.of("-XX:+UseSerialGC", "-Xms64m", "-Xmx2g");
+
+    @Option(names = "--server-env", description = "NAME=VALUE for the server's environment; repeatable. Default: "
+            + "MALLOC_ARENA_MAX=2 (fewer glibc arenas keeping freed native memory).")
+    Map<String, String> serverEnv = Map.of("MALLOC_ARENA_MAX", "2");
+
+    @Option(names = "--server-arg", description = "Extra `serve` option for the child, e.g. --server-arg=--batch-size=16; repeatable.")
+    List<String> serverArgs = new ArrayList<>();
+
+    @Option(names = "--json", description = "Also write the report as JSON to this file.")
+    Path json;
+
+    @Override
+    public Integer call() throws Exception {
+        byte[] body = image == null ? syntheticJpeg() : Files.readAllBytes(image);
+        String imageName = image == null ? "synthetic 320x240 JPEG" : image + " (" + body.length / 1024 + " KiB)";
+        MultipartBody upload = new MultipartBody().file("file", image == null ? "synthetic.jpg" : image.getFileName().toString(),
+                "application/octet-stream", body);
+        BenchReport report;
+        if (target.url != null) {
+            report = measure(target.url.toString(), imageName, -1, new LoadTest(target.url.resolve("/predict"), upload), null);
+        } else {
+            Path model = target.model;
+            Path built = null;
+            if (target.backbone != null) {
+                built = Files.createTempFile("bench-classifier", ".onnx");
+                RandomHeadClassifier.write(target.backbone, classes, 0, built);
+                model = built;
+            }
+            try (ServerProcess server = ServerProcess.start(model, serverJvmOptions, serverEnv, serverArgs, Duration.ofSeconds(120))) {
+                String name = (target.backbone != null ? "random head on " + target.backbone : model.toString())
+                        + ", pid " + server.pid() + ", env " + serverEnv + ", JVM " + serverJvmOptions + ", serve " + serverArgs;
+                report = measure(name, imageName, server.startupMillis(), new LoadTest(server.uri("/predict"), upload), server);
+            } finally {
+                if (built != null) {
+                    Files.deleteIfExists(built);
+                }
+            }
+        }
+        spec.commandLine().getOut().println(report.toTable());
+        if (json != null) {
+            Files.write(json, Json.pretty(report));
+        }
+        return report.rows().stream().allMatch(row -> row.succeeded() > 0) ? 0 : 1;
+    }
+
+    private BenchReport measure(String name, String imageName, long startupMillis, LoadTest load, ServerProcess server)
+            throws InterruptedException {
+        List<BenchReport.Row> rows = new ArrayList<>();
+        for (int clients : concurrency) {
+            if (warmupS > 0) {
+                load.run(clients, seconds(warmupS));
+            }
+            double cpuBefore = server == null ? -1 : server.cpuSeconds();
+            LoadTest.Level level = load.run(clients, seconds(durationS));
+            double cpu = server == null ? -1 : server.cpuSeconds() - cpuBefore;
+            rows.add(BenchReport.Row.of(level, cpu, server == null ? OptionalLong.empty() : server.peakRssKib()));
+        }
+        return new BenchReport(name, imageName, startupMillis, rows, server == null ? -1 : server.peakRssKib().orElse(-1));
+    }
+
+    private static Duration seconds(double value) {
+        return Duration.ofMillis(Math.round(value * 1000));
+    }
+
+    private static byte[] syntheticJpeg() throws IOException {
+        BufferedImage image = new BufferedImage(320, 240, BufferedImage.TYPE_3BYTE_BGR);
+        Graphics2D g = image.createGraphics();
+        g.setPaint(new GradientPaint(0, 0, Color.ORANGE, 320, 240, Color.BLUE));
+        g.fillRect(0, 0, 320, 240);
+        g.setColor(Color.WHITE);
+        g.fillOval(90, 50, 140, 140);
+        g.dispose();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ImageIO.write(image, "jpeg", out);
+        return out.toByteArray();
+    }
+}
