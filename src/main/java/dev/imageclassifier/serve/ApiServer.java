@@ -9,6 +9,7 @@ import io.javalin.http.BadRequestResponse;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.javalin.http.ServiceUnavailableResponse;
+import io.javalin.http.staticfiles.Location;
 import io.javalin.json.JavalinJackson;
 import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.slf4j.Logger;
@@ -59,6 +60,12 @@ public final class ApiServer implements AutoCloseable {
                 server.setErrorHandler(new JsonErrorHandler());
             });
             config.staticFiles.enableWebjars();
+            // The web page at "/": plain files from the jar, calling the same public endpoints as any client.
+            config.staticFiles.add(web -> {
+                web.hostedPath = "/";
+                web.directory = "/web";
+                web.location = Location.CLASSPATH;
+            });
             config.requestLogger.http(metrics::record);
 
             config.routes.get("/health", this::health);

@@ -370,7 +370,7 @@ class ApiServerTest {
         assertThat(doc.get("openapi").asText()).startsWith("3.");
         List<String> paths = new ArrayList<>();
         doc.get("paths").fieldNames().forEachRemaining(paths::add);
-        assertThat(paths).contains("/health", "/predict", "/predict/batch", "/model", "/metrics", "/openapi.json", "/docs");
+        assertThat(paths).contains("/health", "/predict", "/predict/batch", "/model", "/metrics", "/openapi.json", "/docs", "/");
     }
 
     @Test
