@@ -18,18 +18,28 @@ public record BenchReport(String target, String image, long startupMillis, List<
      * One concurrency level.
      *
      * @param serverCpuMillisPerRequest CPU time the server used per answered request (-1 when unknown): a
-     *                                  figure that noise from other processes on the machine disturbs less
+     *                                  figure that other work on the machine disturbs less than req/s
+     * @param clientCpuMillisPerRequest CPU time the load generator (this process) used per answered request
      * @param peakRssKib                the server's peak resident memory so far (-1 when unknown)
      */
     public record Row(int concurrency, int succeeded, int failed, double requestsPerSecond, double p50Millis,
-                      double p90Millis, double p99Millis, double serverCpuMillisPerRequest, long peakRssKib, String firstError) {
+                      double p90Millis, double p99Millis, double serverCpuMillisPerRequest, double clientCpuMillisPerRequest,
+                      long peakRssKib, String firstError) {
 
-        public static Row of(LoadTest.Level level, double serverCpuSeconds, OptionalLong peakRssKib) {
+        /** @param serverCpuSeconds and {@code clientCpuSeconds}: used during the level, negative when unknown */
+        public static Row of(LoadTest.Level level, double serverCpuSeconds, double clientCpuSeconds, OptionalLong peakRssKib) {
             return new Row(level.concurrency(), level.succeeded(), level.failed(), level.requestsPerSecond(),
                     level.percentileMillis(50), level.percentileMillis(90), level.percentileMillis(99),
-                    serverCpuSeconds < 0 || level.succeeded() == 0 ? -1 : serverCpuSeconds * 1000 / level.succeeded(),
-                    peakRssKib.orElse(-1), level.firstError());
+                    perRequest(serverCpuSeconds, level), perRequest(clientCpuSeconds, level), peakRssKib.orElse(-1), level.firstError());
         }
+
+        private static double perRequest(double cpuSeconds, LoadTest.Level level) {
+            return cpuSeconds < 0 || level.succeeded() == 0 ? -1 : cpuSeconds * 1000 / level.succeeded();
+        }
+    }
+
+    private static String millis(double value) {
+        return value < 0 ? "-" : String.format(Locale.ROOT, "%.1f", value);
     }
 
     /** The report as a text table for people. */
@@ -41,11 +51,11 @@ public record BenchReport(String target, String image, long startupMillis, List<
             lines.add(String.format(Locale.ROOT, "start-up to first healthy answer: %d ms", startupMillis));
         }
         lines.add("");
-        lines.add("concurrency  requests  errors     req/s   p50 ms   p90 ms   p99 ms  server CPU ms/req  peak RSS MiB");
+        lines.add("concurrency  requests  errors     req/s   p50 ms   p90 ms   p99 ms  CPU ms/req server+client  peak RSS MiB");
         for (Row row : rows) {
-            lines.add(String.format(Locale.ROOT, "%11d  %8d  %6d  %8.1f  %7.1f  %7.1f  %7.1f  %17s  %12s", row.concurrency, row.succeeded,
+            lines.add(String.format(Locale.ROOT, "%11d  %8d  %6d  %8.1f  %7.1f  %7.1f  %7.1f  %25s  %12s", row.concurrency, row.succeeded,
                     row.failed, row.requestsPerSecond, row.p50Millis, row.p90Millis, row.p99Millis,
-                    row.serverCpuMillisPerRequest < 0 ? "-" : String.format(Locale.ROOT, "%.1f", row.serverCpuMillisPerRequest),
+                    millis(row.serverCpuMillisPerRequest) + " + " + millis(row.clientCpuMillisPerRequest),
                     row.peakRssKib < 0 ? "-" : Long.toString(row.peakRssKib / 1024)));
         }
         rows.stream().filter(row -> row.firstError != null).findFirst()

@@ -3,6 +3,7 @@ package dev.imageclassifier.cli;
 import dev.imageclassifier.bench.BenchReport;
 import dev.imageclassifier.bench.LoadTest;
 import dev.imageclassifier.bench.MultipartBody;
+import dev.imageclassifier.bench.ProcStatus;
 import dev.imageclassifier.bench.RandomHeadClassifier;
 import dev.imageclassifier.bench.ServerProcess;
 import dev.imageclassifier.io.Json;
@@ -73,13 +74,14 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--duration-s", defaultValue = "15", description = "Seconds measured per level (default ${DEFAULT-VALUE}).")
     double durationS;
 
-    @Option(names = "--warmup-s", defaultValue = "3", description = "Seconds of uncounted load before each level (default ${DEFAULT-VALUE}).")
+    @Option(names = "--warmup-s", defaultValue = "5", description = "Seconds of uncounted load before each level (default ${DEFAULT-VALUE}).")
     double warmupS;
 
     @Option(names = "--server-jvm-option",
             description = "JVM option for the server child process; repeatable. Default: the recommended serving flags "
-                    + "-XX:+UseSerialGC -Xms64m -Xmx2g (a small heap that grows only as needed; see the README).")
-    List<String> serverJvmOptions = List.of("-XX:+UseSerialGC", "-Xms64m", "-Xmx2g");
+                    + "-XX:+UseSerialGC -Xms128m -Xmn64m -XX:SurvivorRatio=4 -Xmx2g (a small heap that grows only as "
+                    + "needed, a young generation that holds the images in flight).")
+    List<String> serverJvmOptions = List.of("-XX:+UseSerialGC", "-Xms128m", "-Xmn64m", "-XX:SurvivorRatio=4", "-Xmx2g");
 
     @Option(names = "--server-env", description = "NAME=VALUE for the server's environment; repeatable. Default: "
             + "MALLOC_ARENA_MAX=2 (fewer glibc arenas keeping freed native memory).")
@@ -132,12 +134,18 @@ public final class BenchCommand implements Callable<Integer> {
             if (warmupS > 0) {
                 load.run(clients, seconds(warmupS));
             }
-            double cpuBefore = server == null ? -1 : server.cpuSeconds();
+            double serverBefore = server == null ? -1 : server.cpuSeconds();
+            double clientBefore = ownCpuSeconds();
             LoadTest.Level level = load.run(clients, seconds(durationS));
-            double cpu = server == null ? -1 : server.cpuSeconds() - cpuBefore;
-            rows.add(BenchReport.Row.of(level, cpu, server == null ? OptionalLong.empty() : server.peakRssKib()));
+            double serverCpu = server == null ? -1 : server.cpuSeconds() - serverBefore;
+            double clientCpu = clientBefore < 0 ? -1 : ownCpuSeconds() - clientBefore;
+            rows.add(BenchReport.Row.of(level, serverCpu, clientCpu, server == null ? OptionalLong.empty() : server.peakRssKib()));
         }
         return new BenchReport(name, imageName, startupMillis, rows, server == null ? -1 : server.peakRssKib().orElse(-1));
+    }
+
+    private static double ownCpuSeconds() {
+        return ProcStatus.cpuSeconds(ProcessHandle.current().pid()).orElse(-1);
     }
 
     private static Duration seconds(double value) {
