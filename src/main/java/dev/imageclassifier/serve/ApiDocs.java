@@ -8,26 +8,25 @@ import java.util.Properties;
 
 /**
  * The API's description: a hand-written OpenAPI 3 document (no OpenAPI plugin exists for Javalin 7) and a
- * Swagger UI page at {@code /docs}, as FastAPI users expect, using the Swagger UI webjar's files.
+ * Swagger UI page at {@code /docs}, as FastAPI users expect, whose script and style come from the Swagger
+ * UI webjar.
  */
 final class ApiDocs {
 
-    private static final String OPENAPI = resource("/serve/openapi.json");
-    private static final String SWAGGER_UI = resource("/serve/docs.html").replace("{{SWAGGER_UI}}",
-            "/webjars/swagger-ui/" + swaggerUiVersion());
+    static final String OPENAPI = new String(ClasspathFiles.read("/serve/openapi.json"), StandardCharsets.UTF_8);
+    static final String SWAGGER_UI_PAGE = new String(ClasspathFiles.read("/serve/docs.html"), StandardCharsets.UTF_8);
+
+    /** Where the webjar keeps its files; its version is part of the path, so read it rather than repeat the pom. */
+    private static final String SWAGGER_UI_DIRECTORY = "/META-INF/resources/webjars/swagger-ui/" + swaggerUiVersion() + "/";
 
     private ApiDocs() {
     }
 
-    static String openApi() {
-        return OPENAPI;
+    /** The jar resource of one Swagger UI file, e.g. {@code swagger-ui.css}. */
+    static String swaggerUiFile(String name) {
+        return SWAGGER_UI_DIRECTORY + name;
     }
 
-    static String swaggerUiPage() {
-        return SWAGGER_UI;
-    }
-
-    /** The webjar's version is part of its files' paths; read it instead of repeating the pom. */
     private static String swaggerUiVersion() {
         try (InputStream in = ApiDocs.class.getResourceAsStream("/META-INF/maven/org.webjars/swagger-ui/pom.properties")) {
             if (in == null) {
@@ -36,17 +35,6 @@ final class ApiDocs {
             Properties properties = new Properties();
             properties.load(in);
             return properties.getProperty("version");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    static String resource(String name) {
-        try (InputStream in = ApiDocs.class.getResourceAsStream(name)) {
-            if (in == null) {
-                throw new IllegalStateException("resource " + name + " is missing from the jar");
-            }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

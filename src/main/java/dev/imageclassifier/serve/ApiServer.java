@@ -9,7 +9,6 @@ import io.javalin.http.BadRequestResponse;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.javalin.http.ServiceUnavailableResponse;
-import io.javalin.http.staticfiles.Location;
 import io.javalin.json.JavalinJackson;
 import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.slf4j.Logger;
@@ -29,11 +28,13 @@ import java.util.concurrent.TimeUnit;
 public final class ApiServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
+    private static final int DAY = 86_400;
 
     private final ServeSettings settings;
     private final ServeMetrics metrics;
     private volatile ServedModel model = new ServedModel.Unavailable(ServedModel.LOADING);
     private final Uploads uploads;
+    private final ClasspathFiles files = new ClasspathFiles();
     private final Javalin app;
 
     private ApiServer(ServeSettings settings, ServeMetrics metrics) {
@@ -59,13 +60,6 @@ public final class ApiServer implements AutoCloseable {
                 server.setHandler(new GracefulHandler());
                 server.setErrorHandler(new JsonErrorHandler());
             });
-            config.staticFiles.enableWebjars();
-            // The web page at "/": plain files from the jar, calling the same public endpoints as any client.
-            config.staticFiles.add(web -> {
-                web.hostedPath = "/";
-                web.directory = "/web";
-                web.location = Location.CLASSPATH;
-            });
             config.requestLogger.http(metrics::record);
 
             config.routes.get("/health", this::health);
@@ -73,8 +67,15 @@ public final class ApiServer implements AutoCloseable {
             config.routes.post("/predict/batch", this::predictBatch);
             config.routes.get("/model", this::modelInfo);
             config.routes.get("/metrics", ctx -> ctx.contentType(ServeMetrics.CONTENT_TYPE).result(metrics.scrape()));
-            config.routes.get("/openapi.json", ctx -> ctx.contentType("application/json").result(ApiDocs.openApi()));
-            config.routes.get("/docs", ctx -> ctx.html(ApiDocs.swaggerUiPage()));
+            config.routes.get("/openapi.json", ctx -> ctx.contentType("application/json").result(ApiDocs.OPENAPI));
+            config.routes.get("/docs", ctx -> ctx.html(ApiDocs.SWAGGER_UI_PAGE));
+            config.routes.get("/docs/swagger-ui.css", ctx -> files.serve(ctx, ApiDocs.swaggerUiFile("swagger-ui.css"), "text/css", DAY));
+            config.routes.get("/docs/swagger-ui-bundle.js",
+                    ctx -> files.serve(ctx, ApiDocs.swaggerUiFile("swagger-ui-bundle.js"), "text/javascript", DAY));
+            // The web page: plain files calling the same public endpoints as any client.
+            config.routes.get("/", ctx -> files.serve(ctx, "/web/index.html", "text/html; charset=utf-8", 0));
+            config.routes.get("/app.js", ctx -> files.serve(ctx, "/web/app.js", "text/javascript", 0));
+            config.routes.get("/style.css", ctx -> files.serve(ctx, "/web/style.css", "text/css", 0));
 
             config.routes.exception(HttpResponseException.class, (e, ctx) -> fail(ctx, e));
             config.routes.exception(Exception.class, (e, ctx) -> fail(ctx, e));
@@ -91,6 +92,7 @@ public final class ApiServer implements AutoCloseable {
         ServeMetrics metrics = new ServeMetrics();
         CompletableFuture<ServedModel> loading = CompletableFuture.supplyAsync(() -> ServedModel.load(settings, metrics.registry()),
                 task -> Predictor.daemonThreads("model-loader").newThread(task).start());
+        metrics.bindJvmMeters();
         ApiServer server = new ApiServer(settings, metrics);
         try {
             server.app.start();

@@ -31,7 +31,8 @@ public final class ServeMetrics implements AutoCloseable {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
 
-    public ServeMetrics() {
+    /** Adds the JVM's own meters (memory, GC, threads, CPU, uptime). */
+    public void bindJvmMeters() {
         new JvmMemoryMetrics().bindTo(registry);
         gcMetrics.bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);

@@ -1,5 +1,6 @@
 package dev.imageclassifier.serve;
 
+import dev.imageclassifier.io.Json;
 import dev.imageclassifier.model.Classifier;
 import dev.imageclassifier.model.InvalidModelException;
 import dev.imageclassifier.model.ModelMetadata;
@@ -53,8 +54,11 @@ public sealed interface ServedModel extends AutoCloseable {
         }
         Predictor predictor = new Predictor(classifier, settings, registry);
         try {
-            // The first run allocates ONNX Runtime's buffers and loads the decoders: pay it now, not on a request.
-            predictor.submit(warmUpImage(), System.nanoTime() + TimeUnit.SECONDS.toNanos(60)).get(60, TimeUnit.SECONDS);
+            // The first run allocates ONNX Runtime's buffers, loads the decoders and sets up Jackson's
+            // serializers: pay for it here, beside Jetty's start-up, not on the first request.
+            long warmUpStart = System.nanoTime();
+            Prediction prediction = predictor.submit(warmUpImage(), warmUpStart + TimeUnit.SECONDS.toNanos(60)).get(60, TimeUnit.SECONDS);
+            Json.compact(PredictionJson.of(predictor, prediction, 5, warmUpStart));
         } catch (Exception e) {
             predictor.close();
             log().error("The model failed its warm-up run", e);
