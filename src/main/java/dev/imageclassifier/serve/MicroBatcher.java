@@ -119,11 +119,6 @@ public final class MicroBatcher<I, O> implements AutoCloseable {
         return new Slot(deadline);
     }
 
-    /** Preprocessed jobs waiting for the model. */
-    public int queueDepth() {
-        return queue.size();
-    }
-
     /** A reserved place in the queue: either {@link #submit} the prepared input or {@link #release} it. */
     public final class Slot {
         private final long deadline;

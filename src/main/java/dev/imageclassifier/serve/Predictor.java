@@ -48,10 +48,6 @@ public final class Predictor implements AutoCloseable {
                 .register(registry);
     }
 
-    public Classifier classifier() {
-        return classifier;
-    }
-
     /**
      * Starts one image on its way. The future fails with {@link InvalidImageException} for bytes that are
      * not a usable image, or with a timeout when {@code deadline} passes before its batch runs.
@@ -78,11 +74,6 @@ public final class Predictor implements AutoCloseable {
                         result.batchSize(), input.nanos(), result.queuedNanos(), result.inferenceNanos())));
     }
 
-    /** Decodes and preprocesses synchronously: what a worker does for each upload. */
-    float[] tensorOf(byte[] image) throws InvalidImageException {
-        return classifier.preprocessor().toTensor(decoder.decode(image));
-    }
-
     /** The labels with the highest probabilities, best first. */
     public List<Classifier.ScoredLabel> top(Prediction prediction, int k) {
         return classifier.top(prediction.probabilities(), k);
@@ -94,7 +85,7 @@ public final class Predictor implements AutoCloseable {
     private Preprocessed preprocess(byte[] image) {
         long start = System.nanoTime();
         try {
-            float[] tensor = tensorOf(image);
+            float[] tensor = classifier.preprocessor().toTensor(decoder.decode(image));
             long took = System.nanoTime() - start;
             preprocessTime.record(took, TimeUnit.NANOSECONDS);
             return new Preprocessed(tensor, took);
