@@ -35,12 +35,14 @@ public final class ApiServer implements AutoCloseable {
     private volatile ServedModel model = new ServedModel.Unavailable(ServedModel.LOADING);
     private final Uploads uploads;
     private final ClasspathFiles files = new ClasspathFiles();
+    private final GracefulHandler graceful = new GracefulHandler();
     private final Javalin app;
 
     private ApiServer(ServeSettings settings, ServeMetrics metrics) {
         this.settings = settings;
         this.metrics = metrics;
         this.uploads = new Uploads(settings.maxBodyBytes());
+        metrics.gauge("http.server.requests.active", "HTTP requests being handled now", graceful::getCurrentRequestCount);
         this.app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.jetty.host = settings.host();
@@ -57,7 +59,7 @@ public final class ApiServer implements AutoCloseable {
             // SIGTERM: stop accepting, let requests in flight finish, answer 503 to new ones on open connections.
             config.jetty.modifyServer(server -> {
                 server.setStopTimeout(settings.shutdownTimeout().toMillis());
-                server.setHandler(new GracefulHandler());
+                server.setHandler(graceful);
                 server.setErrorHandler(new JsonErrorHandler());
             });
             config.requestLogger.http(metrics::record);
@@ -104,6 +106,11 @@ public final class ApiServer implements AutoCloseable {
         server.model = loading.join();
         LOG.info("Listening on http://{}:{} (docs at /docs)", settings.host(), server.port());
         return server;
+    }
+
+    /** HTTP requests being handled right now. */
+    long requestsInFlight() {
+        return graceful.getCurrentRequestCount();
     }
 
     /** The port actually bound (useful with port 0). */

@@ -2,6 +2,7 @@ package dev.imageclassifier.serve;
 
 import io.javalin.http.Context;
 import io.javalin.router.Endpoint;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -14,6 +15,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * The server's Prometheus meters: HTTP requests by route and status with a latency histogram (here),
@@ -53,6 +55,11 @@ public final class ServeMetrics implements AutoCloseable {
                 .serviceLevelObjectives(LATENCY_BUCKETS)
                 .register(registry)
                 .record((long) (millis * 1_000_000), TimeUnit.NANOSECONDS);
+    }
+
+    /** A gauge read from {@code value} at each scrape. */
+    public void gauge(String name, String description, Supplier<Number> value) {
+        Gauge.builder(name, value).description(description).register(registry);
     }
 
     /** All meters in Prometheus' text format. */

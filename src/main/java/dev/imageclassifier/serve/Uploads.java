@@ -35,6 +35,9 @@ final class Uploads {
     record Upload(String filename, byte[] bytes) {
     }
 
+    /** Oversized bodies are read and thrown away up to this many times the limit, then the connection is dropped. */
+    private static final int DRAIN_LIMIT_FACTOR = 4;
+
     private final long maxBodyBytes;
 
     Uploads(long maxBodyBytes) {
@@ -45,6 +48,7 @@ final class Uploads {
     List<Upload> read(Context ctx, String field, int maxFiles) {
         long declared = ctx.req().getContentLengthLong();
         if (declared > maxBodyBytes) {
+            drain(ctx);
             throw tooLarge(declared);
         }
         if (!ctx.isMultipartFormData()) {
@@ -79,7 +83,11 @@ final class Uploads {
         try {
             return ctx.uploadedFiles(field);
         } catch (Exception e) {
-            throw malformed(e);
+            RuntimeException problem = malformed(e);
+            if (problem instanceof ContentTooLargeResponse) {
+                drain(ctx);
+            }
+            throw problem;
         }
     }
 
@@ -88,6 +96,26 @@ final class Uploads {
             return ctx.uploadedFileMap();
         } catch (Exception e) {
             throw malformed(e);
+        }
+    }
+
+    /**
+     * Reads and discards the rest of an oversized body (up to {@link #DRAIN_LIMIT_FACTOR} times the limit)
+     * before answering 413, then closes the connection. Closing on unread bytes makes the kernel reset it,
+     * and a client still sending (one without {@code Expect: 100-continue}) would lose the 413 and see only
+     * a reset; and after a failed multipart parse the connection is not fit for another request.
+     */
+    private void drain(Context ctx) {
+        ctx.header("Connection", "close");
+        long budget = DRAIN_LIMIT_FACTOR * maxBodyBytes;
+        byte[] scratch = new byte[64 * 1024];
+        try (InputStream in = ctx.req().getInputStream()) {
+            int read;
+            while (budget > 0 && (read = in.read(scratch)) >= 0) {
+                budget -= read;
+            }
+        } catch (IOException | RuntimeException e) {
+            // the client went away, or the body is already consumed: nothing left to do
         }
     }
 

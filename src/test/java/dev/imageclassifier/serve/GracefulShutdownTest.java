@@ -32,7 +32,7 @@ class GracefulShutdownTest {
                     + "\r\nContent-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
             out.write(body, 0, body.length / 2);
             out.flush();
-            Thread.sleep(200);
+            awaitInFlight(api.server);
 
             CompletableFuture<Void> stopping = CompletableFuture.runAsync(api::close);
             awaitConnectionsRefused(port);
@@ -44,6 +44,14 @@ class GracefulShutdownTest {
             assertThat(response).startsWith("HTTP/1.1 200").contains("\"predicted_class\"");
             stopping.get(30, TimeUnit.SECONDS);
         }
+    }
+
+    private static void awaitInFlight(ApiServer server) throws InterruptedException {
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (server.requestsInFlight() == 0 && System.nanoTime() < until) {
+            Thread.sleep(5);
+        }
+        assertThat(server.requestsInFlight()).isEqualTo(1);
     }
 
     private static void awaitConnectionsRefused(int port) throws InterruptedException {
