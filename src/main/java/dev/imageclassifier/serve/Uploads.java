@@ -107,6 +107,9 @@ final class Uploads {
      */
     private void drain(Context ctx) {
         ctx.header("Connection", "close");
+        if ("100-continue".equalsIgnoreCase(ctx.header("Expect"))) {
+            return; // the client waits for our go-ahead before sending the body: it never comes
+        }
         long budget = DRAIN_LIMIT_FACTOR * maxBodyBytes;
         byte[] scratch = new byte[64 * 1024];
         try (InputStream in = ctx.req().getInputStream()) {

@@ -233,6 +233,9 @@ class ApiServerTest {
             assertThat(chunked.statusCode()).isEqualTo(413);
             assertThat(TestServer.json(chunked).get("detail").asText()).startsWith("File too large");
             assertThat(chunked.headers().firstValue("Connection")).as("a connection after a failed parse is not reused").hasValue("close");
+            // A client that asks first (Expect: 100-continue, as curl does) is refused before it sends anything.
+            HttpResponse<String> asked = api.send(multipart.post(api.uri("/predict")).expectContinue(true));
+            assertThat(asked.statusCode()).isEqualTo(413);
         }
     }
 
