@@ -3,6 +3,7 @@ package dev.imageclassifier.cli;
 import dev.imageclassifier.TestModels;
 import org.junit.jupiter.api.DisplayNameGeneration;
 import org.junit.jupiter.api.DisplayNameGenerator;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -11,9 +12,12 @@ import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.List;
 
+import java.util.concurrent.TimeUnit;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 @DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
 class BenchCommandTest {
 
     @TempDir
