@@ -11,8 +11,10 @@ import java.util.OptionalLong;
  *
  * @param startupMillis launch to first healthy answer, or -1 for a server started elsewhere
  * @param peakRssKib    the server's peak resident memory over the whole run, or -1 when unknown
+ * @param references    ONNX Runtime alone, measured before and after the server (empty when not measured)
  */
-public record BenchReport(String target, String image, long startupMillis, List<Row> rows, long peakRssKib) {
+public record BenchReport(String target, String image, long startupMillis, List<Row> rows, long peakRssKib,
+                          List<OrtReference> references) {
 
     /**
      * One concurrency level.
@@ -62,6 +64,12 @@ public record BenchReport(String target, String image, long startupMillis, List<
                 .ifPresent(row -> lines.add("first error (concurrency " + row.concurrency + "): " + row.firstError));
         if (peakRssKib >= 0) {
             lines.add(String.format(Locale.ROOT, "server peak RSS (VmHWM): %d MiB", peakRssKib / 1024));
+        }
+        for (int i = 0; i < references.size(); i++) {
+            OrtReference reference = references.get(i);
+            lines.add(String.format(Locale.ROOT, "ONNX Runtime alone, %s the server: %.1f ms/image at batch 1 (median), "
+                    + "%.1f images/s at batch %d", i == 0 ? "before" : "after", reference.batch1Millis(),
+                    reference.imagesPerSecond(), reference.batchSize()));
         }
         return String.join(System.lineSeparator(), lines);
     }

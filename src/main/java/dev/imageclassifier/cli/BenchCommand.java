@@ -3,6 +3,7 @@ package dev.imageclassifier.cli;
 import dev.imageclassifier.bench.BenchReport;
 import dev.imageclassifier.bench.LoadTest;
 import dev.imageclassifier.bench.MultipartBody;
+import dev.imageclassifier.bench.OrtReference;
 import dev.imageclassifier.bench.ProcStatus;
 import dev.imageclassifier.bench.RandomHeadClassifier;
 import dev.imageclassifier.bench.ServerProcess;
@@ -27,6 +28,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.Callable;
 
@@ -74,7 +76,9 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--duration-s", defaultValue = "15", description = "Seconds measured per level (default ${DEFAULT-VALUE}).")
     double durationS;
 
-    @Option(names = "--warmup-s", defaultValue = "5", description = "Seconds of uncounted load before each level (default ${DEFAULT-VALUE}).")
+    @Option(names = "--warmup-s", defaultValue = "30",
+            description = "Seconds of uncounted load at the highest concurrency before the first level, so the JIT has "
+                    + "compiled the hot paths: its work settles after 30-60 s on 2 cores (default ${DEFAULT-VALUE}).")
     double warmupS;
 
     @Option(names = "--server-jvm-option",
@@ -93,33 +97,21 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Also write the report as JSON to this file.")
     Path json;
 
+    @Option(names = "--reference-s", defaultValue = "5",
+            description = "Seconds to run ONNX Runtime alone at batch 1 and at batch 8, before and after the server, as the "
+                    + "ceiling to compare with on a machine whose speed drifts; 0 skips it (default ${DEFAULT-VALUE}).")
+    double referenceS;
+
     @Override
     public Integer call() throws Exception {
         byte[] body = image == null ? syntheticJpeg() : Files.readAllBytes(image);
         String imageName = image == null ? "synthetic 320x240 JPEG" : image + " (" + body.length / 1024 + " KiB)";
         MultipartBody upload = new MultipartBody().file("file", image == null ? "synthetic.jpg" : image.getFileName().toString(),
                 "application/octet-stream", body);
-        BenchReport report;
-        if (target.url != null) {
-            report = measure(target.url.toString(), imageName, -1, new LoadTest(target.url.resolve("/predict"), upload), null);
-        } else {
-            Path model = target.model;
-            Path built = null;
-            if (target.backbone != null) {
-                built = Files.createTempFile("bench-classifier", ".onnx");
-                RandomHeadClassifier.write(target.backbone, classes, 0, built);
-                model = built;
-            }
-            try (ServerProcess server = ServerProcess.start(model, serverJvmOptions, serverEnv, serverArgs, Duration.ofSeconds(120))) {
-                String name = (target.backbone != null ? "random head on " + target.backbone : model.toString())
-                        + ", pid " + server.pid() + ", env " + serverEnv + ", JVM " + serverJvmOptions + ", serve " + serverArgs;
-                report = measure(name, imageName, server.startupMillis(), new LoadTest(server.uri("/predict"), upload), server);
-            } finally {
-                if (built != null) {
-                    Files.deleteIfExists(built);
-                }
-            }
-        }
+        BenchReport report = target.url != null
+                ? new BenchReport(target.url.toString(), imageName, -1, levels(new LoadTest(target.url.resolve("/predict"), upload), null),
+                        -1, List.of())
+                : benchOwnServer(body, imageName, upload);
         spec.commandLine().getOut().println(report.toTable());
         if (json != null) {
             Files.write(json, Json.pretty(report));
@@ -127,13 +119,49 @@ public final class BenchCommand implements Callable<Integer> {
         return report.rows().stream().allMatch(row -> row.succeeded() > 0) ? 0 : 1;
     }
 
-    private BenchReport measure(String name, String imageName, long startupMillis, LoadTest load, ServerProcess server)
-            throws InterruptedException {
-        List<BenchReport.Row> rows = new ArrayList<>();
-        for (int clients : concurrency) {
-            if (warmupS > 0) {
-                load.run(clients, seconds(warmupS));
+    /** ONNX Runtime alone, then the server as a child process, then ONNX Runtime alone again. */
+    private BenchReport benchOwnServer(byte[] body, String imageName, MultipartBody upload) throws Exception {
+        Path model = target.model;
+        Path built = null;
+        if (target.backbone != null) {
+            built = Files.createTempFile("bench-classifier", ".onnx");
+            RandomHeadClassifier.write(target.backbone, classes, 0, built);
+            model = built;
+        }
+        try {
+            List<OrtReference> references = new ArrayList<>();
+            reference(model, body).ifPresent(references::add);
+            String name;
+            long startupMillis;
+            List<BenchReport.Row> rows;
+            long peakRssKib;
+            try (ServerProcess server = ServerProcess.start(model, serverJvmOptions, serverEnv, serverArgs, Duration.ofSeconds(120))) {
+                name = (target.backbone != null ? "random head on " + target.backbone : model.toString())
+                        + ", pid " + server.pid() + ", env " + serverEnv + ", JVM " + serverJvmOptions + ", serve " + serverArgs;
+                startupMillis = server.startupMillis();
+                rows = levels(new LoadTest(server.uri("/predict"), upload), server);
+                peakRssKib = server.peakRssKib().orElse(-1);
             }
+            reference(model, body).ifPresent(references::add);
+            return new BenchReport(name, imageName, startupMillis, rows, peakRssKib, references);
+        } finally {
+            if (built != null) {
+                Files.deleteIfExists(built);
+            }
+        }
+    }
+
+    private Optional<OrtReference> reference(Path model, byte[] image) throws Exception {
+        return referenceS <= 0 ? Optional.empty() : Optional.of(OrtReference.measure(model, image, 8, seconds(referenceS)));
+    }
+
+    /** One warm-up at the highest concurrency, then each level; {@code server} is null for a server started elsewhere. */
+    private List<BenchReport.Row> levels(LoadTest load, ServerProcess server) throws InterruptedException {
+        List<BenchReport.Row> rows = new ArrayList<>();
+        if (warmupS > 0) {
+            load.run(concurrency.stream().mapToInt(Integer::intValue).max().orElse(1), seconds(warmupS));
+        }
+        for (int clients : concurrency) {
             double serverBefore = server == null ? -1 : server.cpuSeconds();
             double clientBefore = ownCpuSeconds();
             LoadTest.Level level = load.run(clients, seconds(durationS));
@@ -141,7 +169,7 @@ public final class BenchCommand implements Callable<Integer> {
             double clientCpu = clientBefore < 0 ? -1 : ownCpuSeconds() - clientBefore;
             rows.add(BenchReport.Row.of(level, serverCpu, clientCpu, server == null ? OptionalLong.empty() : server.peakRssKib()));
         }
-        return new BenchReport(name, imageName, startupMillis, rows, server == null ? -1 : server.peakRssKib().orElse(-1));
+        return rows;
     }
 
     private static double ownCpuSeconds() {
