@@ -34,17 +34,21 @@ import java.util.concurrent.Callable;
 
 /** {@code bench}: throughput, latency percentiles and peak memory of the REST API under load. */
 @Command(name = "bench", mixinStandardHelpOptions = true, versionProvider = ProjectVersion.class,
+        header = "Measure the REST API: requests/s, latency percentiles, CPU and peak memory.",
         description = {
-                "Measure the REST API: starts `serve` as a child process on a loopback port (or targets --url), then",
-                "sends POST /predict from N concurrent clients (closed loop: each sends again when answered) for each",
-                "concurrency level, and reports requests/s, latency p50/p90/p99, start-up time to the first healthy",
-                "answer, and the server's peak resident memory (VmHWM from /proc/<pid>/status).",
-                "Run it on an otherwise idle machine: the clients share the CPU with the server.",
+                "Measure the REST API: starts `serve` as a child process on a loopback port (or targets --url), warms it "
+                        + "up, then sends POST /predict from N concurrent clients (closed loop: each sends again when "
+                        + "answered) for each concurrency level. Reports requests/s, latency p50/p90/p99, CPU per request "
+                        + "of server and clients, start-up time to the first healthy answer, and the server's peak resident "
+                        + "memory (VmHWM from /proc/<pid>/status).",
+                "Before and after, it runs ONNX Runtime alone on the same model as the ceiling to compare with: on a "
+                        + "shared machine the speed drifts, so read the server's figures next to the model's own.",
                 ""},
         footer = {"", "Examples:",
                 "  image-classifier bench --model model/classifier.onnx --image photo.jpg",
-                "  image-classifier bench --backbone ../shared/models/resnet50-random-init.onnx --image photo.jpg",
-                "  image-classifier bench --url http://10.0.0.5:8000 --concurrency 32 --duration-s 60"})
+                "  image-classifier bench --backbone resnet50-random-init.onnx --image a.jpg",
+                "  image-classifier bench --url http://10.0.0.5:8000 --concurrency 32",
+                "  image-classifier bench --model m.onnx --server-arg=--batch-size=16"})
 public final class BenchCommand implements Callable<Integer> {
 
     static final class Target {

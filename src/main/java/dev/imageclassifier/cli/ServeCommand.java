@@ -14,13 +14,15 @@ import java.util.concurrent.CountDownLatch;
 
 /** {@code serve}: the REST API (and web page) for a trained classifier file. */
 @Command(name = "serve", mixinStandardHelpOptions = true, versionProvider = ProjectVersion.class,
+        header = "Serve a trained classifier over HTTP: REST API, web page, metrics.",
         description = {
-                "Serve a trained classifier over HTTP: POST /predict (multipart field 'file'), POST /predict/batch,",
-                "GET /health, /model, /metrics (Prometheus), /openapi.json, /docs (Swagger UI) and a web page at /.",
-                "Labels and preprocessing come from the model file. Concurrent requests are grouped into batches",
-                "for ONNX Runtime; when the queue is full the server answers 503 with Retry-After.",
-                "A missing or broken model does not stop the server: /health answers 503 and says why.",
-                "SIGTERM finishes requests in flight, then exits.",
+                "Serve a trained classifier over HTTP: POST /predict (multipart field 'file'), POST /predict/batch "
+                        + "(fields 'files'), GET /health, /model, /metrics (Prometheus), /openapi.json, /docs (Swagger UI) "
+                        + "and a web page at /.",
+                "Labels and preprocessing come from the model file. Concurrent requests are grouped into batches for "
+                        + "ONNX Runtime; when the queue is full the server answers 503 with Retry-After. A missing or broken "
+                        + "model does not stop the server: /health answers 503 and says why. SIGTERM finishes the requests "
+                        + "in flight, then exits.",
                 ""},
         footer = {"", "Every option can also be set by the environment variable shown with it; the flag wins."})
 public final class ServeCommand implements Callable<Integer> {
