@@ -10,7 +10,6 @@ import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -61,7 +60,7 @@ final class Uploads {
         }
         List<UploadedFile> files = parts(ctx, field);
         if (files.isEmpty()) {
-            Set<String> fields = new TreeSet<>(parts(ctx).keySet());
+            Set<String> fields = new TreeSet<>(ctx.uploadedFileMap().keySet()); // parsed above: cannot fail now
             throw new BadRequestResponse(fields.isEmpty() ? NO_FILE
                     : NO_FILE + ": expected the image in the form field '" + field + "', got " + fields);
         }
@@ -88,14 +87,6 @@ final class Uploads {
                 drain(ctx);
             }
             throw problem;
-        }
-    }
-
-    private Map<String, List<UploadedFile>> parts(Context ctx) {
-        try {
-            return ctx.uploadedFileMap();
-        } catch (Exception e) {
-            throw malformed(e);
         }
     }
 

@@ -209,11 +209,18 @@ final class TestImages {
         return out;
     }
 
-    /** A real photo from the shared Caltech-101 copy. */
-    static byte[] caltech(String label) {
+    /** The first photo of a class in the shared Caltech-101 copy. */
+    static Path caltechFile(String label) {
         try (var files = Files.list(TestModels.CALTECH.resolve(label))) {
-            Path first = files.filter(p -> p.toString().endsWith(".jpg")).sorted().findFirst().orElseThrow();
-            return Files.readAllBytes(first);
+            return files.filter(p -> p.toString().endsWith(".jpg")).sorted().findFirst().orElseThrow();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static byte[] caltech(String label) {
+        try {
+            return Files.readAllBytes(caltechFile(label));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -106,7 +106,7 @@ class WebPageTest {
 
     @Test
     void choosing_a_photo_shows_the_preview_the_predicted_class_and_five_labelled_bars() throws IOException {
-        Path photo = caltechFile("airplanes");
+        Path photo = TestImages.caltechFile("airplanes");
         fileInput().sendKeys(photo.toString());
 
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("result")));
@@ -167,7 +167,7 @@ class WebPageTest {
     @Test
     void at_phone_width_nothing_overflows_sideways() throws IOException {
         browser.manage().window().setSize(new Dimension(390, 844));
-        fileInput().sendKeys(caltechFile("watch").toString());
+        fileInput().sendKeys(TestImages.caltechFile("watch").toString());
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("result")));
         Object overflow = ((JavascriptExecutor) browser).executeScript(
                 "return document.documentElement.scrollWidth - document.documentElement.clientWidth;");
@@ -200,12 +200,6 @@ class WebPageTest {
 
     private static String text(String id) {
         return browser.findElement(By.id(id)).getText();
-    }
-
-    private static Path caltechFile(String label) throws IOException {
-        try (var files = Files.list(dev.imageclassifier.TestModels.CALTECH.resolve(label))) {
-            return files.filter(p -> p.toString().endsWith(".jpg")).sorted().findFirst().orElseThrow();
-        }
     }
 
     private static void screenshot(String name) throws IOException {
