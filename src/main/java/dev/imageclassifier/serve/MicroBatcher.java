@@ -60,6 +60,8 @@ public final class MicroBatcher<I, O> implements AutoCloseable {
     private final Semaphore slots;
     private final AtomicInteger incoming = new AtomicInteger();
     private final BlockingQueue<Job<I, O>> queue = new LinkedBlockingQueue<>();
+    /** Not a job: queued to wake the batcher when a job it waits for will not come. */
+    private final Job<I, O> wakeUp = new Job<>(null, Long.MAX_VALUE, 0, new CompletableFuture<>());
     private final Thread worker;
     private volatile boolean accepting = true;
 
@@ -142,8 +144,10 @@ public final class MicroBatcher<I, O> implements AutoCloseable {
         /** Gives the place back unused (the input could not be prepared). */
         public void release() {
             if (used.compareAndSet(false, true)) {
-                incoming.decrementAndGet();
                 slots.release();
+                if (incoming.decrementAndGet() == 0) {
+                    queue.add(wakeUp); // a batcher waiting for this job must not wait out maxDelay
+                }
             }
         }
     }
@@ -157,6 +161,9 @@ public final class MicroBatcher<I, O> implements AutoCloseable {
             Job<I, O> first;
             try {
                 first = queue.poll(IDLE_POLL_MS, TimeUnit.MILLISECONDS);
+                if (first == wakeUp) {
+                    continue;
+                }
                 if (first == null) {
                     if (!accepting && incoming.get() == 0 && queue.isEmpty()) {
                         return;
@@ -199,6 +206,9 @@ public final class MicroBatcher<I, O> implements AutoCloseable {
     }
 
     private void admit(Job<I, O> job, List<Job<I, O>> batch) {
+        if (job == wakeUp) {
+            return;
+        }
         slots.release();
         long now = System.nanoTime();
         if (job.future.isDone()) {
