@@ -184,11 +184,24 @@ class MicroBatcherTest {
         awaitCalls(1);
         CompletableFuture<Result<String>> queued = submit(2);
         CompletableFuture<Void> closing = CompletableFuture.runAsync(() -> batcher.close(Duration.ofSeconds(30)));
-        Thread.sleep(100);
+        awaitRefusal();
         assertThatThrownBy(() -> submit(3)).isInstanceOf(QueueFullException.class).hasMessageContaining("shutting down");
         held.countDown();
         assertThat(queued.get(10, TimeUnit.SECONDS).value()).isEqualTo("x4");
         closing.get(10, TimeUnit.SECONDS);
+    }
+
+    /** Until the closing batcher refuses new jobs. */
+    private void awaitRefusal() throws InterruptedException {
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (System.nanoTime() < until) {
+            try {
+                batcher.reserve(System.nanoTime() + FAR).release();
+            } catch (QueueFullException refused) {
+                return;
+            }
+            Thread.sleep(5);
+        }
     }
 
     private void awaitCalls(int count) throws InterruptedException {
