@@ -275,6 +275,13 @@ class ApiServerTest {
     }
 
     @Test
+    void errors_jetty_answers_itself_are_json_too() {
+        HttpResponse<String> response = api.send(HttpRequest.newBuilder(api.uri("/health")).header("X-Padding", "x".repeat(20_000)));
+        assertThat(response.statusCode()).isEqualTo(431);
+        assertThat(TestServer.json(response).get("detail").asText()).isEqualTo("Request Header Fields Too Large");
+    }
+
+    @Test
     void uploads_never_touch_the_disk() {
         // ~7 MB of noise as PNG: far above any "small part" threshold, still under the 10 MiB limit.
         java.awt.image.BufferedImage noise = new java.awt.image.BufferedImage(1600, 1500, java.awt.image.BufferedImage.TYPE_3BYTE_BGR);
