@@ -17,6 +17,8 @@ import picocli.CommandLine.Command;
                 TrainCommand.class,
                 EvaluateCommand.class,
                 PredictCommand.class,
+                ServeCommand.class,
+                BenchCommand.class,
                 CommandLine.HelpCommand.class,
         },
         footer = {"", "Run `image-classifier <command> --help` for the options of a command.",

@@ -6,13 +6,13 @@ import picocli.CommandLine.Option;
 /** ONNX Runtime options shared by every command that runs a model. */
 public final class RuntimeMixin {
 
-    @Option(names = "--threads", paramLabel = "N", defaultValue = "${env:ORT_THREADS:-0}",
-            description = "ONNX Runtime intra-op threads; 0 = one per core (env ORT_THREADS, default: ${DEFAULT-VALUE}).")
+    @Option(names = {"--inference-threads", "--threads"}, paramLabel = "N", defaultValue = "${env:INFERENCE_THREADS:-0}",
+            description = "ONNX Runtime intra-op threads; 0 = one per core (env INFERENCE_THREADS, default: ${DEFAULT-VALUE}).")
     int threads;
 
-    @Option(names = "--device", paramLabel = "cpu|cuda", defaultValue = "${env:DEVICE:-cpu}",
+    @Option(names = "--device", paramLabel = "cpu|cuda", defaultValue = "${env:INFERENCE_DEVICE:-cpu}",
             description = "Execution provider: cpu, or cuda (needs the onnxruntime_gpu build and an NVIDIA driver) "
-                    + "(env DEVICE, default: ${DEFAULT-VALUE}).")
+                    + "(env INFERENCE_DEVICE, default: ${DEFAULT-VALUE}).")
     String device;
 
     public RuntimeOptions options() {

@@ -1,0 +1,36 @@
+package dev.imageclassifier.serve;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.imageclassifier.model.Classifier.ScoredLabel;
+
+import java.util.List;
+
+/**
+ * The body of a successful {@code /predict}: the seed's two fields, which never change meaning, then the
+ * optional top-k list and where the time went.
+ *
+ * @param predictions the {@code top_k} best labels, only when asked for
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record PredictionJson(@JsonProperty("predicted_class") String predictedClass, float confidence,
+                             List<ScoredLabel> predictions, @JsonProperty("batch_size") int batchSize,
+                             @JsonProperty("timing_ms") Timing timing) {
+
+    /** Milliseconds spent decoding + preprocessing, waiting for a batch, in the model call, and in total. */
+    public record Timing(double preprocess, double queue, double inference, double total) {
+    }
+
+    /** @param topK 0 for no list */
+    static PredictionJson of(Predictor predictor, Prediction prediction, int topK, long startNanos) {
+        List<ScoredLabel> best = predictor.top(prediction, Math.max(1, topK));
+        Timing timing = new Timing(millis(prediction.preprocessNanos()), millis(prediction.queueNanos()),
+                millis(prediction.inferenceNanos()), millis(System.nanoTime() - startNanos));
+        return new PredictionJson(best.get(0).label(), best.get(0).confidence(), topK > 0 ? best : null,
+                prediction.batchSize(), timing);
+    }
+
+    private static double millis(long nanos) {
+        return Math.round(nanos / 10_000.0) / 100.0;
+    }
+}

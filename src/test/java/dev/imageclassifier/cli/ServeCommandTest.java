@@ -1,0 +1,74 @@
+package dev.imageclassifier.cli;
+
+import dev.imageclassifier.model.RuntimeOptions;
+import dev.imageclassifier.serve.ServeSettings;
+import org.junit.jupiter.api.DisplayNameGeneration;
+import org.junit.jupiter.api.DisplayNameGenerator;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+@DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
+class ServeCommandTest {
+
+    @Test
+    void flags_become_server_settings() {
+        ServeCommand serve = new ServeCommand();
+        new CommandLine(serve).setCaseInsensitiveEnumValuesAllowed(true).parseArgs("--host", "127.0.0.1", "--port", "9001",
+                "--model", "m.onnx", "--max-body-size", "2MiB", "--max-megapixels", "1.5", "--max-batch-files", "4",
+                "--batch-size", "16", "--batch-delay-ms", "2", "--queue-size", "7", "--decode-threads", "3",
+                "--inference-threads", "1", "--device", "cpu", "--request-timeout-s", "9", "--shutdown-timeout-s", "4");
+        ServeSettings settings = serve.settings();
+        assertThat(settings).isEqualTo(new ServeSettings("127.0.0.1", 9001, Path.of("m.onnx"), 2 * 1024 * 1024, 1_500_000, 4,
+                16, Duration.ofMillis(2), 7, 3, new RuntimeOptions(1, RuntimeOptions.Device.CPU, false), Duration.ofSeconds(9),
+                Duration.ofSeconds(4)));
+    }
+
+    @Test
+    void defaults_match_the_seed_service() {
+        ServeCommand serve = new ServeCommand();
+        new CommandLine(serve).parseArgs();
+        ServeSettings settings = serve.settings();
+        // Where the environment sets these (API_PORT, MODEL_PATH, ...), the test runner's values win.
+        if (System.getenv("API_PORT") == null) {
+            assertThat(settings.port()).isEqualTo(8000);
+        }
+        if (System.getenv("MODEL_PATH") == null) {
+            assertThat(settings.model()).isEqualTo(Path.of("model/classifier.onnx"));
+        }
+        if (System.getenv("API_MAX_BODY_SIZE") == null) {
+            assertThat(settings.maxBodyBytes()).isEqualTo(10L * 1024 * 1024);
+        }
+    }
+
+    @Test
+    void help_names_every_environment_variable() {
+        StringWriter out = new StringWriter();
+        int code = Main.commandLine().setOut(new PrintWriter(out)).execute("serve", "--help");
+        assertThat(code).isZero();
+        assertThat(out.toString()).contains("API_HOST", "API_PORT", "MODEL_PATH", "API_MAX_BODY_SIZE", "API_MAX_MEGAPIXELS",
+                "API_MAX_BATCH_FILES", "BATCH_MAX_SIZE", "BATCH_MAX_DELAY_MS", "BATCH_QUEUE_SIZE", "DECODE_THREADS",
+                "INFERENCE_THREADS", "INFERENCE_DEVICE", "API_REQUEST_TIMEOUT_S", "API_SHUTDOWN_TIMEOUT_S");
+    }
+
+    @Test
+    void a_size_that_is_not_a_size_is_a_usage_error() {
+        StringWriter err = new StringWriter();
+        int code = Main.commandLine().setErr(new PrintWriter(err)).execute("serve", "--max-body-size", "ten megs");
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString()).contains("'ten megs' is not a size");
+    }
+
+    @Test
+    void settings_that_make_no_sense_are_refused_with_a_reason() {
+        ServeCommand serve = new ServeCommand();
+        new CommandLine(serve).parseArgs("--batch-size", "0");
+        org.assertj.core.api.Assertions.assertThatThrownBy(serve::settings).hasMessage("batch size must be positive");
+    }
+}
