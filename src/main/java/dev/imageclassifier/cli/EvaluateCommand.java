@@ -41,8 +41,9 @@ final class EvaluateCommand implements Callable<Integer> {
             description = "Split manifest (env SPLIT_PATH, default: ${DEFAULT-VALUE}).")
     Path split;
 
-    @Option(names = "--results", paramLabel = "DIR", defaultValue = "${env:RESULTS_DIR:-results}",
-            description = "Where metrics.json goes (env RESULTS_DIR, default: ${DEFAULT-VALUE}).")
+    @Option(names = "--results", paramLabel = "DIR", defaultValue = "${env:RESULTS_DIR:-results}/evaluation",
+            description = "Where metrics.json goes; by default beside, not over, the training's results "
+                    + "(env RESULTS_DIR + /evaluation, default: ${DEFAULT-VALUE}).")
     Path results;
 
     @Option(names = "--tta", description = "Flip test-time augmentation: average the probabilities of each image and its "
@@ -60,7 +61,7 @@ final class EvaluateCommand implements Callable<Integer> {
         long start = System.nanoTime();
         SplitManifest manifest = SplitManifest.read(split);
         List<LabeledImage> val = manifest.subset(Subset.VAL);
-        try (Classifier classifier = Classifier.load(model, runtime.options())) {
+        try (Classifier classifier = Classifier.load(model, runtime.options().singleThreadedRuns())) {
             List<String> labels = classifier.labels();
             List<Path> files = new ArrayList<>();
             List<Integer> truth = new ArrayList<>();
@@ -74,7 +75,7 @@ final class EvaluateCommand implements Callable<Integer> {
                 truth.add(index);
             }
             FeatureExtractor runner = new FeatureExtractor(classifier.onnx(), classifier.metadata().preprocessing(),
-                    FeatureCache.disabled(), Runtime.getRuntime().availableProcessors(), 32);
+                    FeatureCache.disabled(), Runtime.getRuntime().availableProcessors(), runtime.options().parallelRuns(), 32);
             FeatureExtractor.Result out;
             try (Progress progress = noProgress ? Progress.NONE : Progress.bar("Evaluate", files.size(), "img")) {
                 List<View> views = tta ? List.of(View.CENTER, View.CENTER_FLIP) : List.of(View.CENTER);

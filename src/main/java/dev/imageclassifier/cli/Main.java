@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
                 PredictCommand.class,
                 ServeCommand.class,
                 BenchCommand.class,
+                RunCommand.class,
                 CommandLine.HelpCommand.class,
         },
         footer = {"", "Run `image-classifier <command> --help` for the options of a command.",

@@ -8,6 +8,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermissions;
 
 /**
  * Writes files so that readers see either the old content or the complete new one, never half a file:
@@ -40,6 +42,15 @@ public final class AtomicFiles {
         write(target, out -> out.write(content), false);
     }
 
+    /** Temporary files are private (0600); the result should be as readable as any file the user writes. */
+    private static void readableByAll(Path temp, Path target) throws IOException {
+        if (!Files.getFileStore(temp).supportsFileAttributeView(PosixFileAttributeView.class)) {
+            return;
+        }
+        Files.setPosixFilePermissions(temp, Files.exists(target)
+                ? Files.getPosixFilePermissions(target) : PosixFilePermissions.fromString("rw-r--r--"));
+    }
+
     private static void write(Path target, Writer writer, boolean sync) throws IOException {
         Path absolute = target.toAbsolutePath();
         Path dir = absolute.getParent();
@@ -49,6 +60,7 @@ public final class AtomicFiles {
             try (OutputStream out = Files.newOutputStream(temp, StandardOpenOption.WRITE)) {
                 writer.writeTo(out);
             }
+            readableByAll(temp, absolute);
             if (sync) {
                 try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
                     channel.force(true);

@@ -2,13 +2,11 @@ package dev.imageclassifier.io;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 
-/** The project's one Jackson mapper: stable key order, pretty output for files people read. */
+/** The project's one Jackson mapper; maps keep their insertion order, so files list the important keys first. */
 public final class Json {
 
-    public static final ObjectMapper MAPPER = new ObjectMapper()
-            .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
+    public static final ObjectMapper MAPPER = new ObjectMapper();
 
     private Json() {
     }

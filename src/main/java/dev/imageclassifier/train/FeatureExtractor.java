@@ -32,7 +32,7 @@ import java.util.function.IntFunction;
 
 /**
  * Runs the frozen backbone over images: decoder threads read, hash, decode and preprocess each image
- * once into all its requested views, while the calling thread stacks the view tensors into batches for
+ * once into all its requested views, while inference threads stack the view tensors into batches for
  * ONNX Runtime. Features already in the {@link FeatureCache} are read back instead of computed. The same
  * engine evaluates a classifier file: its "features" are then class probabilities.
  */
@@ -42,6 +42,7 @@ public final class FeatureExtractor {
     private final Preprocessor preprocessor;
     private final FeatureCache cache;
     private final int decodeThreads;
+    private final int inferenceWorkers;
     private final int batchSize;
     private final ImageDecoder decoder = new ImageDecoder();
 
@@ -70,11 +71,12 @@ public final class FeatureExtractor {
     /**
      * @param model         any one-input, one-output image model: a cut backbone (features) or a classifier
      *                      (probabilities); the extractor does not own it
-     * @param decodeThreads threads that read, decode and preprocess images beside inference
-     * @param batchSize     images per ONNX Runtime call
+     * @param decodeThreads    threads that read, decode and preprocess images beside inference
+     * @param inferenceWorkers threads running batches through the model at the same time
+     * @param batchSize        images per ONNX Runtime call
      */
-    public FeatureExtractor(OnnxModel model, Preprocessing preprocessing, FeatureCache cache, int decodeThreads, int batchSize)
-            throws InvalidModelException {
+    public FeatureExtractor(OnnxModel model, Preprocessing preprocessing, FeatureCache cache, int decodeThreads,
+                            int inferenceWorkers, int batchSize) throws InvalidModelException {
         if (model.imageSize() > 0 && model.imageSize() != preprocessing.crop()) {
             throw new InvalidModelException("The model takes " + model.imageSize() + "×" + model.imageSize()
                     + " images but the preprocessing crops " + preprocessing.crop());
@@ -83,6 +85,7 @@ public final class FeatureExtractor {
         this.preprocessor = new Preprocessor(preprocessing);
         this.cache = cache;
         this.decodeThreads = Math.max(1, decodeThreads);
+        this.inferenceWorkers = Math.max(1, inferenceWorkers);
         this.batchSize = Math.max(1, batchSize);
     }
 
@@ -127,25 +130,31 @@ public final class FeatureExtractor {
         }
         decoders.shutdown();
 
-        int computed = 0;
-        TensorBatch batch = new TensorBatch(batchSize, preprocessor.settings().tensorSize());
-        List<Work> inBatch = new ArrayList<>(batchSize);
+        // Several inference loops on one session: single-threaded runs side by side keep both cores busy
+        // without the barrier waits of one run spread over two threads (+10-20 % here).
+        AtomicInteger computed = new AtomicInteger();
+        ExecutorService inference = Executors.newFixedThreadPool(inferenceWorkers, daemon("feature-inference"));
         try {
-            while (crash.get() == null) {
-                Work work = queue.poll(20, TimeUnit.MILLISECONDS);
-                if (work != null) {
-                    batch.add(work.tensor);
-                    inBatch.add(work);
-                }
-                boolean drained = work == null && producersLeft.get() == 0 && queue.isEmpty();
-                if (batch.isFull() || (drained && !batch.isEmpty())) {
-                    computed += runBatch(batch, inBatch, features, pending, progress);
-                }
-                if (drained) {
-                    break;
+            List<java.util.concurrent.Future<?>> loops = new ArrayList<>();
+            for (int w = 0; w < inferenceWorkers; w++) {
+                loops.add(inference.submit(() -> {
+                    try {
+                        inferenceLoop(queue, producersLeft, crash, features, pending, computed, progress);
+                    } catch (Throwable e) {
+                        crash.compareAndSet(null, e);
+                    }
+                    return null;
+                }));
+            }
+            for (java.util.concurrent.Future<?> loop : loops) {
+                try {
+                    loop.get();
+                } catch (java.util.concurrent.ExecutionException e) {
+                    crash.compareAndSet(null, e.getCause());
                 }
             }
         } finally {
+            inference.shutdownNow();
             decoders.shutdownNow();
             decoders.awaitTermination(1, TimeUnit.MINUTES);
         }
@@ -155,7 +164,7 @@ public final class FeatureExtractor {
         }
         List<Failure> sorted = new ArrayList<>(failures);
         sorted.sort((a, b) -> Integer.compare(a.image(), b.image()));
-        return new Result(features, sorted, computed, cached.get(), (System.nanoTime() - start) / 1e9);
+        return new Result(features, sorted, computed.get(), cached.get(), (System.nanoTime() - start) / 1e9);
     }
 
     /** On a decoder thread: cache look-ups, then one decode for all missing views. */
@@ -209,7 +218,29 @@ public final class FeatureExtractor {
         }
     }
 
-    /** On the calling thread: one ONNX Runtime call for the batch, then results into place and cache. */
+    /** On an inference thread: batches from the queue until the decoders are done and the queue is empty. */
+    private void inferenceLoop(BlockingQueue<Work> queue, AtomicInteger producersLeft, AtomicReference<Throwable> crash,
+                               float[][][] features, AtomicInteger[] pending, AtomicInteger computed, Progress progress)
+            throws InterruptedException, OrtException, IOException {
+        TensorBatch batch = new TensorBatch(batchSize, preprocessor.settings().tensorSize());
+        List<Work> inBatch = new ArrayList<>(batchSize);
+        while (crash.get() == null) {
+            Work work = queue.poll(20, TimeUnit.MILLISECONDS);
+            if (work != null) {
+                batch.add(work.tensor);
+                inBatch.add(work);
+            }
+            boolean drained = work == null && producersLeft.get() == 0 && queue.isEmpty();
+            if (batch.isFull() || (drained && !batch.isEmpty())) {
+                computed.addAndGet(runBatch(batch, inBatch, features, pending, progress));
+            }
+            if (drained) {
+                return;
+            }
+        }
+    }
+
+    /** One ONNX Runtime call for the batch, then results into place and cache. */
     private int runBatch(TensorBatch batch, List<Work> inBatch, float[][][] features, AtomicInteger[] pending,
                          Progress progress) throws OrtException, IOException {
         float[][] out = model.run(batch, preprocessor.settings().crop());

@@ -87,8 +87,9 @@ public final class TrainingRun {
 
         FeatureExtractor.Result features;
         int featureDim;
-        try (OnnxModel model = FeatureExtractor.openBackbone(backbone, options.runtime())) {
-            FeatureExtractor extractor = new FeatureExtractor(model, preprocessing, cache, options.decodeThreads(), options.batchSize());
+        try (OnnxModel model = FeatureExtractor.openBackbone(backbone, options.runtime().singleThreadedRuns())) {
+            FeatureExtractor extractor = new FeatureExtractor(model, preprocessing, cache, options.decodeThreads(),
+                    options.runtime().parallelRuns(), options.batchSize());
             featureDim = extractor.featureDim();
             log.printf(Locale.ROOT, "Backbone %s (%s…): %d-d features from the %s%n", backbone.name(),
                     backbone.sha256().substring(0, 12), featureDim, backbone.featureSource());

@@ -134,6 +134,21 @@ class PipelineTest {
         assertThat(Files.readAllBytes(model)).isEqualTo(before);
     }
 
+    @Test
+    @Order(5)
+    void runChainsPrepareTrainAndEvaluate() throws Exception {
+        Path runModel = dir.resolve("run/classifier.onnx");
+        Cli run = Cli.run("run", "--data", dir.resolve("images").toString(), "--data-dir", dir.resolve("run-data").toString(),
+                "--backbone", TestModels.MOBILENET.toString(), "--model", runModel.toString(),
+                "--results", dir.resolve("run-results").toString(), "--cache-dir", cache.toString(), "--offline", "--no-serve");
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.err()).contains("== prepare", "== train", "== evaluate");
+        assertThat(run.out()).contains("Found 240 images", "val accuracy", "Evaluated");
+        assertThat(Files.readAllBytes(dir.resolve("run-data/split.csv"))).isEqualTo(Files.readAllBytes(split));
+        assertThat(runModel).exists();
+        assertThat(dir.resolve("run-results/evaluation/metrics.json")).exists();
+    }
+
     private static String[] concat(List<String> head, List<Path> tail) {
         List<String> all = new ArrayList<>(head);
         tail.forEach(p -> all.add(p.toString()));

@@ -85,6 +85,12 @@ class ClassifierGraphTest {
     }
 
     @Test
+    void theWrittenFileIsReadableByOthersLikeAnyFileTheUserWrites() throws Exception {
+        Path file = writeClassifier();
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-r--r--");
+    }
+
+    @Test
     void aFailedWriteLeavesThePreviousModelUntouched() throws Exception {
         Path file = writeClassifier();
         byte[] before = Files.readAllBytes(file);

@@ -1,0 +1,94 @@
+package dev.imageclassifier.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/** The whole pipeline as one command, by running the other commands in order. */
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = {"The full pipeline, as the seed ran it: download Caltech-101 if no --data is given (skipped when",
+                "already there), prepare the split, train (default backbone: a pretrained ResNet-50, downloaded once),",
+                "evaluate the classifier file, then serve it. Each step is the command of the same name; stops at the",
+                "first failure."})
+final class RunCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--data", paramLabel = "DIR", defaultValue = "${env:DATA_DIR}",
+            description = "Existing class-per-folder dataset (env DATA_DIR); without it Caltech-101 is downloaded.")
+    Path data;
+
+    @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = "data",
+            description = "Where the split (and a downloaded dataset) go (default: ${DEFAULT-VALUE}).")
+    Path dataDir;
+
+    @Option(names = "--backbone", paramLabel = "NAME|FILE|URL", defaultValue = "${env:BACKBONE:-resnet50}",
+            description = "Backbone for `train` (env BACKBONE, default: ${DEFAULT-VALUE}).")
+    String backbone;
+
+    @Option(names = "--recipe", paramLabel = "seed|default", defaultValue = "default",
+            description = "Head training recipe (default: ${DEFAULT-VALUE}).")
+    String recipe;
+
+    @Option(names = "--model", paramLabel = "FILE", defaultValue = "${env:MODEL_PATH:-model/classifier.onnx}",
+            description = "Classifier file to write and serve (env MODEL_PATH, default: ${DEFAULT-VALUE}).")
+    Path model;
+
+    @Option(names = "--results", paramLabel = "DIR", defaultValue = "${env:RESULTS_DIR:-results}",
+            description = "Where metrics.json goes (env RESULTS_DIR, default: ${DEFAULT-VALUE}).")
+    Path results;
+
+    @Option(names = "--cache-dir", paramLabel = "DIR", description = "Cache for backbones and features (env IMAGE_CLASSIFIER_CACHE).")
+    Path cacheDir;
+
+    @Option(names = "--offline", defaultValue = "${env:OFFLINE:-false}",
+            description = "Never touch the network: dataset and backbone must be local or cached (env OFFLINE).")
+    boolean offline;
+
+    @Option(names = "--port", defaultValue = "${env:API_PORT:-8000}", description = "Port to serve on (env API_PORT, default: ${DEFAULT-VALUE}).")
+    int port;
+
+    @Option(names = "--no-serve", description = "Stop after evaluation instead of serving the model.")
+    boolean noServe;
+
+    @Override
+    public Integer call() {
+        List<String> prepare = new ArrayList<>(List.of("prepare", "--out", dataDir.toString()));
+        if (data != null) {
+            prepare.addAll(List.of("--data", data.toString()));
+        }
+        List<String> train = new ArrayList<>(List.of("train", "--split", dataDir.resolve("split.csv").toString(),
+                "--backbone", backbone, "--recipe", recipe, "--model", model.toString(), "--results", results.toString()));
+        if (cacheDir != null) {
+            train.addAll(List.of("--cache-dir", cacheDir.toString()));
+        }
+        if (offline) {
+            prepare.add("--offline");
+            train.add("--offline");
+        }
+        List<List<String>> steps = new ArrayList<>(List.of(prepare, train,
+                List.of("evaluate", "--model", model.toString(), "--split", dataDir.resolve("split.csv").toString(),
+                        "--results", results.resolve("evaluation").toString(), "--no-progress")));
+        if (!noServe) {
+            steps.add(List.of("serve", "--model", model.toString(), "--port", Integer.toString(port)));
+        }
+        CommandLine root = spec.root().commandLine();
+        for (List<String> step : steps) {
+            root.getErr().println("== " + String.join(" ", step));
+            root.getErr().flush();
+            int code = root.execute(step.toArray(String[]::new));
+            if (code != 0) {
+                return code;
+            }
+        }
+        return 0;
+    }
+}
