@@ -21,8 +21,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Dynamic micro-batching: jobs from many request threads are grouped into one call of a batch function
- * that runs on a single thread. Like TorchServe's {@code pollBatch}, the batcher waits for the first job,
+ * Dynamic micro-batching: jobs from many request threads are grouped into one call of a batch function,
+ * run by one or a few batcher threads. Like TorchServe's {@code pollBatch}, the batcher waits for the first job,
  * then fills the batch until it is full or {@code maxDelay} has passed, and drops jobs whose client has
  * given up (cancelled, or past its deadline).
  *
@@ -62,7 +62,7 @@ public final class MicroBatcher<I, O> implements AutoCloseable {
     private final BlockingQueue<Job<I, O>> queue = new LinkedBlockingQueue<>();
     /** Not a job: queued to wake the batcher when a job it waits for will not come. */
     private final Job<I, O> wakeUp = new Job<>(null, Long.MAX_VALUE, 0, new CompletableFuture<>());
-    private final Thread worker;
+    private final List<Thread> workers = new ArrayList<>();
     private volatile boolean accepting = true;
 
     private final DistributionSummary batchSizes;
@@ -77,8 +77,17 @@ public final class MicroBatcher<I, O> implements AutoCloseable {
      */
     public MicroBatcher(String name, BatchFunction<I, O> function, int maxBatchSize, Duration maxDelay, int capacity,
                         MeterRegistry registry) {
-        if (maxBatchSize < 1 || capacity < 1 || maxDelay.isNegative()) {
-            throw new IllegalArgumentException("need maxBatchSize >= 1, capacity >= 1, maxDelay >= 0");
+        this(name, function, maxBatchSize, maxDelay, capacity, 1, registry);
+    }
+
+    /**
+     * @param runners threads taking batches from the queue, each calling {@code function} (which must then
+     *                be thread-safe): several batches run side by side when the load allows
+     */
+    public MicroBatcher(String name, BatchFunction<I, O> function, int maxBatchSize, Duration maxDelay, int capacity,
+                        int runners, MeterRegistry registry) {
+        if (maxBatchSize < 1 || capacity < 1 || maxDelay.isNegative() || runners < 1) {
+            throw new IllegalArgumentException("need maxBatchSize >= 1, capacity >= 1, maxDelay >= 0, runners >= 1");
         }
         this.function = function;
         this.maxBatchSize = maxBatchSize;
@@ -98,9 +107,12 @@ public final class MicroBatcher<I, O> implements AutoCloseable {
                 .register(registry);
         Gauge.builder(name + ".incoming", incoming, AtomicInteger::get).description("Admitted images still being preprocessed")
                 .register(registry);
-        this.worker = new Thread(this::loop, name + "-batcher");
-        this.worker.setDaemon(true);
-        this.worker.start();
+        for (int i = 1; i <= runners; i++) {
+            Thread worker = new Thread(this::loop, name + "-batcher-" + i);
+            worker.setDaemon(true);
+            worker.start();
+            workers.add(worker);
+        }
     }
 
     /**
@@ -252,13 +264,16 @@ public final class MicroBatcher<I, O> implements AutoCloseable {
     /** Refuses new jobs, lets the queued and incoming ones finish (up to {@code timeout}), then stops. */
     public void close(Duration timeout) {
         accepting = false;
-        try {
-            worker.join(Math.max(1, timeout.toMillis()));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        if (worker.isAlive()) {
-            worker.interrupt();
+        long until = System.nanoTime() + timeout.toNanos();
+        for (Thread worker : workers) {
+            try {
+                worker.join(Math.max(1, (until - System.nanoTime()) / 1_000_000));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            if (worker.isAlive()) {
+                worker.interrupt();
+            }
         }
         Job<I, O> left;
         while ((left = queue.poll()) != null) {

@@ -26,22 +26,41 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class Predictor implements AutoCloseable {
 
     private final Classifier classifier;
+    private final Classifier parallel;
     private final ImageDecoder decoder;
     private final ExecutorService workers;
     private final MicroBatcher<float[], float[]> batcher;
     private final Timer preprocessTime;
 
     public Predictor(Classifier classifier, ServeSettings settings, MeterRegistry registry) {
+        this(classifier, null, settings, registry);
+    }
+
+    /**
+     * @param classifier the model with all intra-op threads: a batch that runs alone gets every core
+     * @param parallel   the same model with one intra-op thread, or null: under load, batches run side by
+     *                   side on it, one per core, which beats one batch spread over the cores by 10-20 %
+     */
+    public Predictor(Classifier classifier, Classifier parallel, ServeSettings settings, MeterRegistry registry) {
         this.classifier = classifier;
+        this.parallel = parallel;
         this.decoder = new ImageDecoder(settings.maxPixels());
         this.workers = Executors.newFixedThreadPool(settings.decodeThreads(), daemonThreads("preprocess"));
-        // Only the batcher thread runs batches, so it alone owns the reusable tensor buffer.
-        TensorBatch tensors = classifier.newBatch(settings.maxBatchSize());
+        // Each batcher thread owns its reusable tensor buffer.
+        ThreadLocal<TensorBatch> buffers = ThreadLocal.withInitial(() -> classifier.newBatch(settings.maxBatchSize()));
+        AtomicInteger running = new AtomicInteger();
         this.batcher = new MicroBatcher<>("classifier", rows -> {
+            TensorBatch tensors = buffers.get();
             tensors.clear();
             rows.forEach(tensors::add);
-            return Arrays.asList(classifier.probabilities(tensors));
-        }, settings.maxBatchSize(), settings.maxBatchDelay(), settings.queueCapacity(), registry);
+            Classifier model = running.incrementAndGet() == 1 || parallel == null ? classifier : parallel;
+            try {
+                return Arrays.asList(model.probabilities(tensors));
+            } finally {
+                running.decrementAndGet();
+            }
+        }, settings.maxBatchSize(), settings.maxBatchDelay(), settings.queueCapacity(),
+                parallel == null ? 1 : settings.runtime().parallelRuns(), registry);
         this.preprocessTime = Timer.builder("classifier.preprocess").description("Decoding and preprocessing of one image")
                 .serviceLevelObjectives(Duration.ofMillis(1), Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25),
                         Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250))
@@ -105,6 +124,9 @@ public final class Predictor implements AutoCloseable {
         }
         batcher.close(Duration.ofSeconds(10));
         classifier.close();
+        if (parallel != null) {
+            parallel.close();
+        }
     }
 
     static java.util.concurrent.ThreadFactory daemonThreads(String name) {

@@ -13,6 +13,7 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -42,17 +43,28 @@ public sealed interface ServedModel extends AutoCloseable {
     @Override
     void close();
 
+    /**
+     * Models up to this size get a second, single-threaded session for batches that run side by side
+     * (about 20 % more images per second for MobileNetV2-int8). A second session costs about three times
+     * the file in memory, so larger models (ResNet-50: +350 MiB) keep one.
+     */
+    long PARALLEL_SESSION_MAX_BYTES = 32L << 20;
+
     /** Loads the classifier named in the settings and runs one image through the whole path. */
     static ServedModel load(ServeSettings settings, MeterRegistry registry) {
         long start = System.nanoTime();
         Classifier classifier;
+        Classifier parallel = null;
         try {
             classifier = Classifier.load(settings.model(), settings.runtime());
-        } catch (InvalidModelException e) {
+            if (settings.runtime().parallelRuns() > 1 && Files.size(settings.model()) <= PARALLEL_SESSION_MAX_BYTES) {
+                parallel = Classifier.load(settings.model(), settings.runtime().singleThreadedRuns());
+            }
+        } catch (InvalidModelException | IOException e) {
             log().error("No model to serve: {}", e.getMessage());
             return new Unavailable(e.getMessage());
         }
-        Predictor predictor = new Predictor(classifier, settings, registry);
+        Predictor predictor = new Predictor(classifier, parallel, settings, registry);
         try {
             // The first run allocates ONNX Runtime's buffers, loads the decoders and sets up Jackson's
             // serializers: pay for it here, beside Jetty's start-up, not on the first request.

@@ -59,6 +59,27 @@ class MicroBatcherTest {
     }
 
     @Test
+    void with_two_runners_a_second_batch_runs_while_the_first_is_still_busy() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        batcher = new MicroBatcher<>("test", inputs -> {
+            calls.add(List.copyOf(inputs));
+            if (inputs.contains(1)) {
+                release.await(); // the first batch is held until the end of the test
+            }
+            return inputs.stream().map(i -> "x" + 2 * i).toList();
+        }, 8, Duration.ZERO, 100, 2, new SimpleMeterRegistry());
+        CompletableFuture<Result<String>> first = submit(1);
+        awaitCalls(1);
+        CompletableFuture<Result<String>> second = submit(2);
+        // The second runner takes the next job instead of waiting behind the held batch.
+        assertThat(second.get(10, TimeUnit.SECONDS).value()).isEqualTo("x4");
+        assertThat(first).isNotDone();
+        release.countDown();
+        assertThat(first.get(10, TimeUnit.SECONDS).value()).isEqualTo("x2");
+        assertThat(calls).containsExactly(List.of(1), List.of(2));
+    }
+
+    @Test
     void jobs_that_queue_up_while_the_model_is_busy_share_its_next_call() throws Exception {
         batcher(8, Duration.ZERO, 100);
         hold = true;
