@@ -26,8 +26,11 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
-        description = {"Recompute the metrics of an existing classifier file on the validation images of a split",
-                "manifest, running the file itself through ONNX Runtime, and write <results>/metrics.json."})
+        header = "Recompute the metrics of a classifier file on the split's validation images.",
+        description = {
+                "Recompute the metrics of an existing classifier file on the validation images of a split manifest, "
+                        + "running the file itself through ONNX Runtime, and write <results>/metrics.json.",
+                ""})
 final class EvaluateCommand implements Callable<Integer> {
 
     @Spec

@@ -8,9 +8,9 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = ProjectVersion.class,
         description = {
-                "Transfer-learning image classification: prepare a class-per-folder dataset, train a softmax head on",
-                "frozen ImageNet backbone features, evaluate it, and serve it over REST. Models are ONNX files run by",
-                "ONNX Runtime; the trained classifier is one self-describing .onnx file.",
+                "Transfer-learning image classification: prepare a class-per-folder dataset, train a softmax head on "
+                        + "frozen ImageNet backbone features, evaluate it, and serve it over REST. Models are ONNX files "
+                        + "run by ONNX Runtime; the trained classifier is one self-describing .onnx file.",
                 ""},
         subcommands = {
                 PrepareCommand.class,

@@ -24,7 +24,9 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 @Command(name = "predict", mixinStandardHelpOptions = true,
-        description = "Classify image files with a trained classifier and print the top-k labels of each.")
+        header = "Classify image files and print the top-k labels of each.",
+        description = {"Classify image files with a trained classifier and print the top-k labels of each "
+                + "(or one JSON object per image with --json). Exit code 1 when any file could not be read.", ""})
 final class PredictCommand implements Callable<Integer> {
 
     @Spec

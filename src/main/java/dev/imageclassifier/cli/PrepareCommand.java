@@ -19,10 +19,13 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 
 @Command(name = "prepare", mixinStandardHelpOptions = true,
-        description = {"Find the labelled images of a class-per-folder dataset and write a seeded, stratified",
-                "train/validation split manifest (<out>/split.csv). Images are recognised by content, not by",
-                "file name; files that are not images are skipped and counted. A folder already split into",
-                "train/ and val/ keeps its split. Nothing is copied."})
+        header = "Find the labelled images of a dataset and write a seeded, stratified train/validation split.",
+        description = {
+                "Find the labelled images of a class-per-folder dataset and write a seeded, stratified train/validation "
+                        + "split manifest (<out>/split.csv). Images are recognised by content, not by file name; files that "
+                        + "are not images are skipped and counted. A folder already split into train/ and val/ keeps its "
+                        + "split. Nothing is copied. Without --data, Caltech-101 is downloaded first.",
+                ""})
 final class PrepareCommand implements Callable<Integer> {
 
     @Spec

@@ -13,10 +13,13 @@ import java.util.concurrent.Callable;
 
 /** The whole pipeline as one command, by running the other commands in order. */
 @Command(name = "run", mixinStandardHelpOptions = true,
-        description = {"The full pipeline, as the seed ran it: download Caltech-101 if no --data is given (skipped when",
-                "already there), prepare the split, train (default backbone: a pretrained ResNet-50, downloaded once),",
-                "evaluate the classifier file, then serve it. Each step is the command of the same name; stops at the",
-                "first failure."})
+        header = "The full pipeline: download if needed → prepare → train → evaluate → serve.",
+        description = {
+                "The full pipeline, as the seed ran it: download Caltech-101 if no --data is given (skipped when already "
+                        + "there), prepare the split, train (default backbone: a pretrained ResNet-50, downloaded once), "
+                        + "evaluate the classifier file, then serve it. Each step is the command of the same name; the run "
+                        + "stops at the first failure.",
+                ""})
 final class RunCommand implements Callable<Integer> {
 
     @Spec

@@ -17,11 +17,14 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 
 @Command(name = "train", mixinStandardHelpOptions = true,
-        description = {"Transfer learning: run a frozen ImageNet backbone over the split's images once (features are",
-                "cached on disk), train a softmax head on them with SGD + momentum + step learning rate, evaluate",
-                "on the validation images, and write ONE self-describing ONNX classifier (backbone + head + softmax,",
-                "labels and preprocessing in its metadata) plus results/metrics.json. Both are written atomically:",
-                "a failed run leaves the previous model in place."})
+        header = "Train a softmax head on frozen backbone features; write the classifier and metrics.json.",
+        description = {
+                "Transfer learning: run a frozen ImageNet backbone over the split's images once (features are cached on "
+                        + "disk), train a softmax head on them with SGD + momentum + step learning rate, evaluate on the "
+                        + "validation images, and write ONE self-describing ONNX classifier (backbone + head + softmax, labels "
+                        + "and preprocessing in its metadata) plus metrics.json. Both are written atomically: a failed run "
+                        + "leaves the previous model in place.",
+                ""})
 final class TrainCommand implements Callable<Integer> {
 
     @Spec
