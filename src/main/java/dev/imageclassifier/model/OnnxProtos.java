@@ -59,19 +59,19 @@ public final class OnnxProtos {
     public static TensorProto floatTensor(String name, float[] values, long... dims) {
         ByteBuffer bytes = ByteBuffer.allocate(values.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
         bytes.asFloatBuffer().put(values);
-        TensorProto.Builder tensor = TensorProto.newBuilder().setName(name)
-                .setDataType(TensorProto.DataType.FLOAT.getNumber()).setRawData(ByteString.copyFrom(bytes.array()));
-        for (long dim : dims) {
-            tensor.addDims(dim);
-        }
-        return tensor.build();
+        return rawTensor(name, TensorProto.DataType.FLOAT, bytes, dims);
     }
 
     public static TensorProto longTensor(String name, long[] values, long... dims) {
         ByteBuffer bytes = ByteBuffer.allocate(values.length * Long.BYTES).order(ByteOrder.LITTLE_ENDIAN);
         bytes.asLongBuffer().put(values);
+        return rawTensor(name, TensorProto.DataType.INT64, bytes, dims);
+    }
+
+    /** An initializer from little-endian bytes (ONNX's raw_data layout). */
+    private static TensorProto rawTensor(String name, TensorProto.DataType type, ByteBuffer littleEndian, long... dims) {
         TensorProto.Builder tensor = TensorProto.newBuilder().setName(name)
-                .setDataType(TensorProto.DataType.INT64.getNumber()).setRawData(ByteString.copyFrom(bytes.array()));
+                .setDataType(type.getNumber()).setRawData(ByteString.copyFrom(littleEndian.array()));
         for (long dim : dims) {
             tensor.addDims(dim);
         }

@@ -23,8 +23,11 @@ import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -69,8 +72,8 @@ public final class FeatureExtractor {
     }
 
     /**
-     * @param model         any one-input, one-output image model: a cut backbone (features) or a classifier
-     *                      (probabilities); the extractor does not own it
+     * @param model            any one-input, one-output image model: a cut backbone (features) or a
+     *                         classifier (probabilities); the extractor does not own it
      * @param decodeThreads    threads that read, decode and preprocess images beside inference
      * @param inferenceWorkers threads running batches through the model at the same time
      * @param batchSize        images per ONNX Runtime call
@@ -135,7 +138,7 @@ public final class FeatureExtractor {
         AtomicInteger computed = new AtomicInteger();
         ExecutorService inference = Executors.newFixedThreadPool(inferenceWorkers, daemon("feature-inference"));
         try {
-            List<java.util.concurrent.Future<?>> loops = new ArrayList<>();
+            List<Future<?>> loops = new ArrayList<>();
             for (int w = 0; w < inferenceWorkers; w++) {
                 loops.add(inference.submit(() -> {
                     try {
@@ -146,10 +149,10 @@ public final class FeatureExtractor {
                     return null;
                 }));
             }
-            for (java.util.concurrent.Future<?> loop : loops) {
+            for (Future<?> loop : loops) {
                 try {
                     loop.get();
-                } catch (java.util.concurrent.ExecutionException e) {
+                } catch (ExecutionException e) {
                     crash.compareAndSet(null, e.getCause());
                 }
             }
@@ -212,7 +215,7 @@ public final class FeatureExtractor {
                 case CENTER_FLIP -> flip(center == null ? (center = preprocessor.toTensor(image)) : center,
                         preprocessor.settings().crop());
                 case AUGMENTED -> preprocessor.normalize(view.augmentation().apply(image, preprocessor.settings().crop(),
-                        new SplittableRandom(view.seed() ^ Long.parseUnsignedLong(sha.substring(0, 15), 16) ^ (view.index() * 0x9E3779B97F4A7C15L))));
+                        randomFor(view, sha)));
             };
             queue.put(new Work(i, v, view, sha, tensor));
         }
@@ -261,6 +264,12 @@ public final class FeatureExtractor {
         return count;
     }
 
+    /** The k-th view of an image is drawn from its seed and content, so it is the same in every run and order. */
+    private static SplittableRandom randomFor(View view, String imageSha256) {
+        long content = Long.parseUnsignedLong(imageSha256.substring(0, 15), 16);
+        return new SplittableRandom(view.seed() ^ content ^ (view.index() * 0x9E3779B97F4A7C15L));
+    }
+
     /** Mirrors a CHW tensor left ↔ right. */
     static float[] flip(float[] chw, int size) {
         float[] out = new float[chw.length];
@@ -273,7 +282,7 @@ public final class FeatureExtractor {
         return out;
     }
 
-    private static java.util.concurrent.ThreadFactory daemon(String name) {
+    private static ThreadFactory daemon(String name) {
         AtomicInteger count = new AtomicInteger();
         return runnable -> {
             Thread thread = new Thread(runnable, name + "-" + count.incrementAndGet());

@@ -70,16 +70,7 @@ public final class TrainingRun {
         FeatureCache cache = options.cacheDir() == null ? FeatureCache.disabled()
                 : new FeatureCache(options.cacheDir(), backbone.sha256(), backbone.featureSource(), preprocessing);
 
-        List<View> trainViews = new ArrayList<>();
-        if (recipe.centerView()) {
-            trainViews.add(View.CENTER);
-        }
-        if (recipe.flipView()) {
-            trainViews.add(View.CENTER_FLIP);
-        }
-        for (int k = 0; k < recipe.augmentedViews(); k++) {
-            trainViews.add(View.augmented(k, seed, recipe.augmentation()));
-        }
+        List<View> trainViews = trainingViews(recipe, seed);
         List<View> valViews = List.of(View.CENTER);
         List<Path> files = new ArrayList<>();
         train.forEach(image -> files.add(split.resolve(image)));
@@ -93,7 +84,6 @@ public final class TrainingRun {
             featureDim = extractor.featureDim();
             log.printf(Locale.ROOT, "Backbone %s (%s…): %d-d features from the %s%n", backbone.name(),
                     backbone.sha256().substring(0, 12), featureDim, backbone.featureSource());
-            long views = (long) train.size() * trainViews.size() + val.size();
             log.printf(Locale.ROOT, "Extracting features: %d training images × %d views + %d validation images%n",
                     train.size(), trainViews.size(), val.size());
             try (Progress progress = bar("Features", files.size(), "img")) {
@@ -101,9 +91,6 @@ public final class TrainingRun {
             }
             log.printf(Locale.ROOT, "Features: %d computed (%.1f img/s), %d from cache, %.1f s%n",
                     features.computed(), features.imagesPerSecond(), features.cached(), features.seconds());
-            if (features.computed() + features.cached() < views - (long) features.failures().size() * trainViews.size()) {
-                throw new IllegalStateException("feature extraction returned fewer views than requested");
-            }
         }
         reportFailures(features.failures());
 
@@ -126,6 +113,10 @@ public final class TrainingRun {
             }
         }
 
+        if (trainRows.isEmpty() || valRows.isEmpty()) {
+            throw new DatasetException("No decodable " + (trainRows.isEmpty() ? "training" : "validation") + " images left in "
+                    + options.split() + " (" + features.failures().size() + " could not be read)");
+        }
         log.printf(Locale.ROOT, "Training the head (%s recipe): %d images, %d classes, up to %d epochs%n",
                 recipe.name(), trainRows.size(), labels.size(), recipe.epochs());
         HeadTrainer.Result head;
@@ -190,6 +181,21 @@ public final class TrainingRun {
         AtomicFiles.write(options.results().resolve("metrics.json"), Json.pretty(report));
         return new Summary(metrics, trainRows.size(), valRows.size(), features.failures().size(), featureDim,
                 features.seconds(), features.imagesPerSecond(), head.seconds(), total, head.bestEpoch(), report);
+    }
+
+    /** The cached views each training image contributes, in a fixed order (the centre crop first). */
+    static List<View> trainingViews(Recipe recipe, long seed) {
+        List<View> views = new ArrayList<>();
+        if (recipe.centerView()) {
+            views.add(View.CENTER);
+        }
+        if (recipe.flipView()) {
+            views.add(View.CENTER_FLIP);
+        }
+        for (int k = 0; k < recipe.augmentedViews(); k++) {
+            views.add(View.augmented(k, seed, recipe.augmentation()));
+        }
+        return views;
     }
 
     private void reportFailures(List<FeatureExtractor.Failure> failures) {
