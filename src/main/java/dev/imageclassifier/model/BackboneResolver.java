@@ -70,7 +70,11 @@ public final class BackboneResolver {
         Optional<Path> file = asPath(text);
         if (file.isPresent() && Files.isRegularFile(file.get())) {
             Path path = file.get().toAbsolutePath().normalize();
-            return new ResolvedBackbone(stem(path.getFileName().toString()), path, Sha256.of(path), path.toString());
+            String sha = Sha256.of(path);
+            // A local copy of a registered backbone keeps the registry's name, whatever the file is called.
+            String name = registry.entries().stream().filter(e -> sha.equals(e.sha256())).map(BackboneRegistry.Entry::name)
+                    .findFirst().orElse(stem(path.getFileName().toString()));
+            return new ResolvedBackbone(name, path, sha, path.toString());
         }
         Optional<BackboneRegistry.Entry> entry = registry.find(text);
         if (entry.isPresent()) {

@@ -155,13 +155,14 @@ class BackboneResolverTest {
     }
 
     @Test
-    void anExistingFileIsUsedWhereItIs() throws IOException {
+    void anExistingFileIsUsedWhereItIsUnderItsRegisteredName() throws IOException {
         ResolvedBackbone backbone = resolver(true).resolve(TestModels.MOBILENET.toString());
 
         assertThat(backbone.path()).isEqualTo(TestModels.MOBILENET);
-        assertThat(backbone.name()).isEqualTo("mobilenetv2-12-int8");
+        assertThat(backbone.name()).as("the file's SHA-256 is the registry's mobilenetv2-int8").isEqualTo("mobilenetv2-int8");
         assertThat(backbone.sha256()).isEqualTo(MOBILENET_SHA);
         assertThat(cache.root()).doesNotExist();
+        assertThat(resolver(true).resolve(TestModels.RESNET50_RANDOM.toString()).name()).isEqualTo("resnet50-random-init");
     }
 
     @Test

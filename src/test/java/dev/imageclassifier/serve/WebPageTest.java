@@ -44,6 +44,7 @@ class WebPageTest {
     private static final Path CHROMIUM = Path.of(System.getenv().getOrDefault("CHROMIUM_BINARY", "/usr/bin/chromium"));
     private static final Path CHROMEDRIVER = Path.of(System.getenv().getOrDefault("CHROMEDRIVER", "/usr/bin/chromedriver"));
     private static final Path SCREENSHOTS = Path.of("target");
+    private static final Path TRAINED = Path.of("model", "classifier.onnx");
 
     private static TestServer api;
     private static Path profile;
@@ -59,7 +60,8 @@ class WebPageTest {
         if (!browserInstalled()) {
             return; // each test then reports itself skipped (or failed, in CI)
         }
-        api = TestServer.start();
+        // The committed, trained classifier: the page must show a real answer for a real photo.
+        api = TestServer.serving(TRAINED);
         profile = Files.createTempDirectory("chromium-profile");
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM.toFile());
@@ -113,10 +115,10 @@ class WebPageTest {
         List<WebElement> bars = browser.findElements(By.cssSelector("#top5 li"));
         assertThat(bars).hasSize(5);
         String predicted = text("predicted-class");
-        assertThat(TestServer.LABELS).contains(predicted);
+        assertThat(predicted).isEqualTo("airplanes");
         assertThat(bars.get(0).findElement(By.className("bar-label")).getText()).isEqualTo(predicted);
         for (WebElement bar : bars) {
-            assertThat(TestServer.LABELS).contains(bar.findElement(By.className("bar-label")).getText());
+            assertThat(bar.findElement(By.className("bar-label")).getText()).isNotBlank();
             assertThat(bar.findElement(By.className("bar-value")).getText()).matches("\\d+(\\.\\d)?%");
         }
         assertThat(browser.findElement(By.id("preview")).isDisplayed()).isTrue();
@@ -138,9 +140,9 @@ class WebPageTest {
 
     @Test
     void the_model_panel_shows_the_class_count_backbone_accuracy_and_a_link_to_the_docs() {
-        assertThat(text("model-classes")).isEqualTo(Integer.toString(TestServer.LABELS.size()));
+        assertThat(text("model-classes")).isEqualTo("101");
         assertThat(text("model-backbone")).isEqualTo("mobilenetv2-int8");
-        assertThat(text("model-accuracy")).isEqualTo("0%");
+        assertThat(text("model-accuracy")).matches("9\\d(\\.\\d)?%");
         assertThat(browser.findElement(By.linkText("API documentation (Swagger UI)")).getAttribute("href")).endsWith("/docs");
     }
 
@@ -155,7 +157,7 @@ class WebPageTest {
     void a_dropped_image_is_classified() {
         ((JavascriptExecutor) browser).executeAsyncScript(IMAGE_EVENT, "drop");
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("result")));
-        assertThat(TestServer.LABELS).contains(text("predicted-class"));
+        assertThat(text("predicted-class")).isNotBlank();
     }
 
     @Test
