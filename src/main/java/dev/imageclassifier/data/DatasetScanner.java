@@ -28,6 +28,8 @@ public final class DatasetScanner {
     public static final String CALTECH_BACKGROUND = "BACKGROUND_Google";
 
     private static final int HEADER_BYTES = 64 * 1024;
+    /** Only headers are read here, so no pixel budget applies. */
+    private static final ImageDecoder HEADER_READER = new ImageDecoder(Long.MAX_VALUE);
 
     /** What a scan found. */
     public record Result(Path root, List<LabeledImage> images, List<Skipped> skipped, boolean presplit) {
@@ -108,7 +110,7 @@ public final class DatasetScanner {
             return head.length == 0 ? "empty file" : "not an image";
         }
         try {
-            new ImageDecoder(Long.MAX_VALUE).probe(head);
+            HEADER_READER.probe(head);
             return null;
         } catch (InvalidImageException e) {
             if (head.length < HEADER_BYTES) {
@@ -116,7 +118,7 @@ public final class DatasetScanner {
             }
         }
         try { // the header did not fit in the first bytes (a big EXIF thumbnail): read it all
-            new ImageDecoder(Long.MAX_VALUE).probe(Files.readAllBytes(file));
+            HEADER_READER.probe(Files.readAllBytes(file));
             return null;
         } catch (InvalidImageException | IOException e) {
             return e.getMessage();

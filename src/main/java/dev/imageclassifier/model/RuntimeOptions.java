@@ -59,7 +59,8 @@ public record RuntimeOptions(int intraOpThreads, Device device, boolean memoryAr
         return intraOpThreads == 0 ? Runtime.getRuntime().availableProcessors() : intraOpThreads;
     }
 
-    OrtSession.SessionOptions toSessionOptions() throws OrtException {
+    /** The session options every ONNX Runtime session of the project is created with; the caller closes them. */
+    public OrtSession.SessionOptions toSessionOptions() throws OrtException {
         OrtSession.SessionOptions options = new OrtSession.SessionOptions();
         try {
             options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);

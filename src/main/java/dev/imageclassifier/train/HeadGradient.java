@@ -38,12 +38,7 @@ final class HeadGradient implements AutoCloseable {
     HeadGradient(int dim, int classes, int maxBatch, RuntimeOptions options) throws OrtException {
         this.dim = dim;
         this.classes = classes;
-        try (OrtSession.SessionOptions sessionOptions = new OrtSession.SessionOptions()) {
-            sessionOptions.setIntraOpNumThreads(options.threads());
-            sessionOptions.addConfigEntry("session.intra_op.allow_spinning", "0");
-            if (options.device() == RuntimeOptions.Device.CUDA) {
-                sessionOptions.addCUDA(0);
-            }
+        try (OrtSession.SessionOptions sessionOptions = options.toSessionOptions()) {
             this.session = environment.createSession(graph(dim, classes).toByteArray(), sessionOptions);
         }
         this.x = floats(maxBatch * dim);

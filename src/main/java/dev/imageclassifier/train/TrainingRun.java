@@ -41,9 +41,8 @@ public final class TrainingRun {
     }
 
     /** What a run produced. */
-    public record Summary(Metrics metrics, int trainImages, int valImages, int skipped, int featureDim,
-                          double extractionSeconds, double imagesPerSecond, double trainingSeconds,
-                          double totalSeconds, int bestEpoch, Map<String, Object> report) {
+    public record Summary(Metrics metrics, int valImages, double imagesPerSecond, double trainingSeconds,
+                          double totalSeconds, int bestEpoch) {
     }
 
     private final Options options;
@@ -179,8 +178,7 @@ public final class TrainingRun {
 
         ClassifierGraph.write(ClassifierGraph.build(backbone, head.head().weights(), head.head().bias(), metadata), options.model());
         AtomicFiles.write(options.results().resolve("metrics.json"), Json.pretty(report));
-        return new Summary(metrics, trainRows.size(), valRows.size(), features.failures().size(), featureDim,
-                features.seconds(), features.imagesPerSecond(), head.seconds(), total, head.bestEpoch(), report);
+        return new Summary(metrics, valRows.size(), features.imagesPerSecond(), head.seconds(), total, head.bestEpoch());
     }
 
     /** The cached views each training image contributes, in a fixed order (the centre crop first). */
