@@ -59,6 +59,11 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--lr", paramLabel = "RATE", description = "Override the recipe's initial learning rate.")
     Double learningRate;
 
+    @Option(names = "--heads", paramLabel = "N",
+            description = "Override how many heads are trained side by side from different seeds and averaged into "
+                    + "one (default recipe: 5, seed recipe: 1); the average is one linear head, free when serving.")
+    Integer heads;
+
     @Option(names = "--aug-views", paramLabel = "K",
             description = "Override the number of random augmented views cached per training image "
                     + "(random resized crop + flip + rotation ±10°), besides the centre crop and its mirror image.")
@@ -106,6 +111,9 @@ final class TrainCommand implements Callable<Integer> {
         }
         if (augmentedViews != null) {
             chosen = chosen.withAugmentedViews(augmentedViews);
+        }
+        if (heads != null) {
+            chosen = chosen.withHeads(heads);
         }
         int cores = Runtime.getRuntime().availableProcessors();
         TrainingRun.Options options = new TrainingRun.Options(split, resolved.path(), resolved.name(), model, results,

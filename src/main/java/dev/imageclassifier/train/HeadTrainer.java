@@ -11,6 +11,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Random;
 import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * Trains a multinomial logistic-regression head on cached backbone features with mini-batch SGD,
@@ -18,7 +23,8 @@ import java.util.SplittableRandom;
  * slice of the TRAINING images (never the validation set) picks the epoch of lowest hold-out loss and
  * stops early when it has not improved for {@code patience} epochs; the
  * head is then trained again, from the same start, on all training images for that many epochs.
- * Seeded and deterministic.
+ * {@link Recipe#heads()} heads from different seeds train side by side (on all cores) and the model
+ * is their average, also during early stopping. Seeded and deterministic.
  *
  * <p>The optimiser is the few lines of PyTorch's SGD, written here; the matrix products of each step
  * run in ONNX Runtime ({@link HeadGradient}).
@@ -65,58 +71,116 @@ public final class HeadTrainer {
         for (int i = 0; i < labels.length; i++) {
             (holdout[i] ? held : fit).add(i);
         }
-        try (HeadGradient gradient = new HeadGradient(samples.dim, classes, recipe.batchSize(), runtime)) {
+        int workers = Math.min(recipe.heads(), runtime.parallelRuns());
+        RuntimeOptions options = workers > 1 ? runtime.singleThreadedRuns() : runtime;
+        List<HeadGradient> gradients = new ArrayList<>();
+        ExecutorService pool = Executors.newFixedThreadPool(workers);
+        try {
+            for (int h = 0; h < recipe.heads(); h++) {
+                gradients.add(new HeadGradient(samples.dim, classes, recipe.batchSize(), options));
+            }
             List<Epoch> history = new ArrayList<>();
-            Weights chosen = run(gradient, samples, classes, fit, held, recipe.epochs(), history, progress);
+            Weights chosen = run(gradients, pool, samples, classes, fit, held, recipe.epochs(), history, progress);
             int bestEpoch = chosen.epoch;
             if (!held.isEmpty()) {
                 List<Integer> all = new ArrayList<>(fit);
                 all.addAll(held);
                 Collections.sort(all);
-                chosen = run(gradient, samples, classes, all, List.of(), bestEpoch, new ArrayList<>(), Progress.NONE);
+                chosen = run(gradients, pool, samples, classes, all, List.of(), bestEpoch, new ArrayList<>(), Progress.NONE);
             }
             return new Result(chosen.toHead(), history, bestEpoch, held.size(), (System.nanoTime() - start) / 1e9);
+        } finally {
+            pool.shutdownNow();
+            for (HeadGradient gradient : gradients) {
+                gradient.close();
+            }
         }
     }
 
-    /** SGD over {@code fit} for up to {@code epochs}; with a hold-out, returns the best epoch's weights. */
-    private Weights run(HeadGradient gradient, Samples samples, int classes, List<Integer> fit, List<Integer> held,
-                        int epochs, List<Epoch> history, Progress progress) throws OrtException {
-        SplittableRandom random = new SplittableRandom(seed);
-        Weights weights = new Weights(samples.dim, classes, random.split());
-        Weights best = weights;
+    /**
+     * SGD of every head over {@code fit} for up to {@code epochs}, side by side; the model is their
+     * average. With a hold-out, returns the average of the epoch with the lowest hold-out loss.
+     */
+    private Weights run(List<HeadGradient> gradients, ExecutorService pool, Samples samples, int classes,
+                        List<Integer> fit, List<Integer> held, int epochs, List<Epoch> history, Progress progress)
+            throws OrtException {
+        List<SgdHead> heads = new ArrayList<>();
+        for (int h = 0; h < gradients.size(); h++) {
+            heads.add(new SgdHead(samples.dim, classes, new SplittableRandom(headSeed(seed, h))));
+        }
+        Weights best = null;
         double bestLoss = Double.POSITIVE_INFINITY;
         int sinceBest = 0;
-        float[] velocityW = new float[weights.w.length];
-        float[] velocityB = new float[classes];
         for (int epoch = 0; epoch < epochs; epoch++) {
-            int[] rows = samples.epochRows(fit, epoch, random);
             double lr = recipe.learningRateAt(epoch);
-            double loss = sgdEpoch(gradient, samples, weights, rows, lr, velocityW, velocityB);
-            weights.epoch = epoch + 1;
-            double[] eval = held.isEmpty() ? new double[] {Double.NaN, Double.NaN} : weights.evaluate(samples, held);
+            double loss = parallelEpoch(gradients, pool, heads, samples, fit, epoch, lr);
+            Weights average = Weights.average(heads.stream().map(SgdHead::weights).toList());
+            average.epoch = epoch + 1;
+            double[] eval = held.isEmpty() ? new double[] {Double.NaN, Double.NaN} : average.evaluate(samples, held);
             history.add(new Epoch(epoch + 1, lr, loss, eval[0], eval[1]));
             progress.step();
             progress.message(String.format(Locale.ROOT, "loss %.4f%s", loss,
                     held.isEmpty() ? "" : String.format(Locale.ROOT, ", hold-out %.2f%%", 100 * eval[0])));
             if (held.isEmpty()) {
-                best = weights;
+                best = average;
             } else if (eval[1] < bestLoss) {
                 // Hold-out loss, not accuracy: on a few hundred images accuracy moves in steps of one image
                 // and plateaus early, while the loss still tells a better head from a worse one.
                 bestLoss = eval[1];
-                best = weights.copy();
+                best = average;
                 sinceBest = 0;
             } else if (recipe.patience() > 0 && ++sinceBest >= recipe.patience()) {
                 break;
             }
         }
+        progress.step(epochs - history.size()); // epochs an early stop skipped, so the bar ends full
         return best;
     }
 
+    /** The seed of head {@code h}; head 0 keeps the run's seed, so a one-head recipe trains what it always did. */
+    static long headSeed(long seed, int h) {
+        return seed + 0x9E3779B97F4A7C15L * h;
+    }
+
+    /** One epoch of every head, spread over the pool; returns the heads' mean training loss. */
+    private double parallelEpoch(List<HeadGradient> gradients, ExecutorService pool, List<SgdHead> heads,
+                                 Samples samples, List<Integer> fit, int epoch, double lr) throws OrtException {
+        List<Callable<Double>> tasks = new ArrayList<>();
+        for (int h = 0; h < heads.size(); h++) {
+            SgdHead head = heads.get(h);
+            HeadGradient gradient = gradients.get(h);
+            tasks.add(() -> sgdEpoch(gradient, samples, head, samples.epochRows(fit, epoch, head.random), lr));
+        }
+        try {
+            double sum = 0;
+            for (Future<Double> result : pool.invokeAll(tasks)) {
+                sum += result.get();
+            }
+            return sum / heads.size();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("head training interrupted", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof OrtException ort) {
+                throw ort;
+            }
+            throw e.getCause() instanceof RuntimeException unchecked ? unchecked : new IllegalStateException(e.getCause());
+        }
+    }
+
+    /** One head under SGD: its weights, momentum buffers and shuffling randomness. */
+    private record SgdHead(Weights weights, float[] velocityW, float[] velocityB, SplittableRandom random) {
+
+        SgdHead(int dim, int classes, SplittableRandom random) {
+            this(new Weights(dim, classes, random.split()), new float[dim * classes], new float[classes], random);
+        }
+    }
+
     /** One pass of mini-batch SGD with momentum; returns the mean training loss. */
-    private double sgdEpoch(HeadGradient gradient, Samples samples, Weights weights, int[] rows, double lr,
-                            float[] velocityW, float[] velocityB) throws OrtException {
+    private double sgdEpoch(HeadGradient gradient, Samples samples, SgdHead head, int[] rows, double lr) throws OrtException {
+        Weights weights = head.weights();
+        float[] velocityW = head.velocityW();
+        float[] velocityB = head.velocityB();
         float[] gradW = new float[weights.w.length];
         float[] gradB = new float[weights.b.length];
         float momentum = (float) recipe.momentum();
@@ -225,6 +289,27 @@ public final class HeadTrainer {
 
         Weights copy() {
             return new Weights(this);
+        }
+
+        /** The mean of several heads: its logits are the mean of theirs, so the ensemble is one linear head. */
+        static Weights average(List<Weights> heads) {
+            Weights mean = heads.get(0).copy();
+            for (int k = 1; k < heads.size(); k++) {
+                for (int i = 0; i < mean.w.length; i++) {
+                    mean.w[i] += heads.get(k).w[i];
+                }
+                for (int c = 0; c < mean.b.length; c++) {
+                    mean.b[c] += heads.get(k).b[c];
+                }
+            }
+            float scale = 1f / heads.size();
+            for (int i = 0; i < mean.w.length; i++) {
+                mean.w[i] *= scale;
+            }
+            for (int c = 0; c < mean.b.length; c++) {
+                mean.b[c] *= scale;
+            }
+            return mean;
         }
 
         /** {accuracy, mean cross-entropy} on the first view (the centre crop when cached) of the given images. */

@@ -26,10 +26,14 @@ import java.util.Map;
  * @param holdoutFraction stratified slice of the TRAINING images that picks the best epoch (0: none);
  *                        the head is then trained again on all training images for that many epochs
  * @param patience        epochs without hold-out improvement before stopping early (0: never)
+ * @param heads           heads trained side by side from different seeds (starts and shuffles) whose
+ *                        weights are averaged into one: the logits of the average are the average of the
+ *                        logits, so this ensemble costs nothing when serving and cancels SGD noise
  */
 public record Recipe(String name, double learningRate, double momentum, int batchSize, int epochs, int stepSize,
                      double gamma, double weightDecay, boolean centerView, boolean flipView, int augmentedViews,
-                     Augmentation augmentation, boolean oneViewPerEpoch, double holdoutFraction, int patience) {
+                     Augmentation augmentation, boolean oneViewPerEpoch, double holdoutFraction, int patience,
+                     int heads) {
 
     /**
      * The seed project, exactly: lr 0.001, momentum 0.9, batch 32, 5 epochs, StepLR(7, 0.1), no weight
@@ -37,20 +41,22 @@ public record Recipe(String name, double learningRate, double momentum, int batc
      * image in every epoch — here five cached augmented views, one per epoch.
      */
     public static final Recipe SEED = new Recipe("seed", 0.001, 0.9, 32, 5, 7, 0.1, 0.0,
-            false, false, 5, Augmentation.TORCHVISION, true, 0.0, 0);
+            false, false, 5, Augmentation.TORCHVISION, true, 0.0, 0, 1);
 
     /**
      * Tuned on Caltech-101 with MobileNetV2-int8 features (README, "Training recipes"): centre crops only
      * (augmented and mirrored views lowered centre-crop accuracy there: Caltech's objects face one way),
-     * large batches, early stopping on 10 % of the training images, then a refit on all of them.
+     * large batches, early stopping on 10 % of the training images, then a refit on all of them. Five
+     * heads train side by side and the model is their average (one linear head): over six seeds it scored
+     * 93.55-93.66 % where a single head scored 93.15-93.66 %.
      */
     public static final Recipe DEFAULT = new Recipe("default", 0.05, 0.9, 128, 30, 10, 0.1, 3e-4,
-            true, false, 0, Augmentation.DEFAULT, false, 0.1, 5);
+            true, false, 0, Augmentation.DEFAULT, false, 0.1, 5, 5);
 
     public Recipe {
         if (learningRate <= 0 || batchSize <= 0 || epochs <= 0 || stepSize <= 0 || gamma <= 0 || weightDecay < 0
                 || momentum < 0 || momentum >= 1 || holdoutFraction < 0 || holdoutFraction >= 0.5 || augmentedViews < 0
-                || patience < 0) {
+                || patience < 0 || heads < 1) {
             throw new IllegalArgumentException("invalid recipe: " + this);
         }
         if (!centerView && !flipView && augmentedViews == 0) {
@@ -73,18 +79,24 @@ public record Recipe(String name, double learningRate, double momentum, int batc
 
     public Recipe withEpochs(int value) {
         return new Recipe(name, learningRate, momentum, batchSize, value, stepSize, gamma, weightDecay, centerView,
-                flipView, augmentedViews, augmentation, oneViewPerEpoch, holdoutFraction, patience);
+                flipView, augmentedViews, augmentation, oneViewPerEpoch, holdoutFraction, patience, heads);
     }
 
     public Recipe withLearningRate(double value) {
         return new Recipe(name, value, momentum, batchSize, epochs, stepSize, gamma, weightDecay, centerView,
-                flipView, augmentedViews, augmentation, oneViewPerEpoch, holdoutFraction, patience);
+                flipView, augmentedViews, augmentation, oneViewPerEpoch, holdoutFraction, patience, heads);
+    }
+
+    public Recipe withHeads(int value) {
+        return new Recipe(name, learningRate, momentum, batchSize, epochs, stepSize, gamma, weightDecay, centerView,
+                flipView, augmentedViews, augmentation, oneViewPerEpoch, holdoutFraction, patience, value);
     }
 
     /** K augmented views; with none left, the plain centre crop is the view. */
     public Recipe withAugmentedViews(int value) {
         return new Recipe(name, learningRate, momentum, batchSize, epochs, stepSize, gamma, weightDecay,
-                centerView || (value == 0 && !flipView), flipView, value, augmentation, oneViewPerEpoch, holdoutFraction, patience);
+                centerView || (value == 0 && !flipView), flipView, value, augmentation, oneViewPerEpoch, holdoutFraction, patience,
+                heads);
     }
 
     /** The learning rate during a 0-based epoch (StepLR). */
@@ -110,6 +122,7 @@ public record Recipe(String name, double learningRate, double momentum, int batc
         map.put("one_view_per_epoch", oneViewPerEpoch);
         map.put("holdout_fraction", holdoutFraction);
         map.put("early_stopping_patience", patience);
+        map.put("averaged_heads", heads);
         return map;
     }
 }

@@ -116,8 +116,9 @@ public final class TrainingRun {
             throw new DatasetException("No decodable " + (trainRows.isEmpty() ? "training" : "validation") + " images left in "
                     + options.split() + " (" + features.failures().size() + " could not be read)");
         }
-        log.printf(Locale.ROOT, "Training the head (%s recipe): %d images, %d classes, up to %d epochs%n",
-                recipe.name(), trainRows.size(), labels.size(), recipe.epochs());
+        log.printf(Locale.ROOT, "Training the head (%s recipe): %d images, %d classes, up to %d epochs%s%n",
+                recipe.name(), trainRows.size(), labels.size(), recipe.epochs(),
+                recipe.heads() > 1 ? ", the average of " + recipe.heads() + " heads" : "");
         HeadTrainer.Result head;
         try (Progress progress = bar("Epochs", recipe.epochs(), "epoch")) {
             head = new HeadTrainer(recipe, seed, options.runtime()).train(trainRows.toArray(float[][][]::new),

@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 import java.util.SplittableRandom;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 class HeadTrainerTest {
 
@@ -67,14 +68,14 @@ class HeadTrainerTest {
         for (int i = 0; i < 300; i++) {
             twoViews[i] = new float[][] {blobs[i][0], new float[16]};
         }
-        Recipe recipe = new Recipe("one-view", 0.05, 0.9, 16, 1, 10, 0.1, 0, false, false, 2, Augmentation.DEFAULT, true, 0, 0);
+        Recipe recipe = new Recipe("one-view", 0.05, 0.9, 16, 1, 10, 0.1, 0, false, false, 2, Augmentation.DEFAULT, true, 0, 0, 1);
         HeadTrainer.Result result = new HeadTrainer(recipe, 42).train(twoViews, labels, 3, Progress.NONE);
         assertThat(accuracy(result.head(), blobs, labels)).isGreaterThan(0.95);
     }
 
     @Test
     void theLearningRateStepsDownEveryStepSizeEpochs() throws Exception {
-        Recipe recipe = new Recipe("test", 1.0, 0.9, 8, 5, 2, 0.5, 0, true, false, 0, Augmentation.DEFAULT, false, 0, 0);
+        Recipe recipe = new Recipe("test", 1.0, 0.9, 8, 5, 2, 0.5, 0, true, false, 0, Augmentation.DEFAULT, false, 0, 0, 1);
         assertThat(recipe.learningRateAt(0)).isEqualTo(1.0);
         assertThat(recipe.learningRateAt(1)).isEqualTo(1.0);
         assertThat(recipe.learningRateAt(2)).isEqualTo(0.5);
@@ -97,6 +98,37 @@ class HeadTrainerTest {
     }
 
     @Test
+    void severalHeadsAverageIntoOneLinearHead() throws Exception {
+        // Without a hold-out, head h of a several-head run is the one-head run with headSeed(seed, h).
+        int[] labels = new int[90];
+        float[][][] train = blobs(30, 5, labels);
+        Recipe one = new Recipe("plain", 0.05, 0.9, 16, 4, 10, 0.1, 1e-4, true, false, 0, Augmentation.DEFAULT, false, 0, 0, 1);
+        LinearHead pair = new HeadTrainer(one.withHeads(2), 7).train(train, labels, 3, Progress.NONE).head();
+        LinearHead first = new HeadTrainer(one, HeadTrainer.headSeed(7, 0)).train(train, labels, 3, Progress.NONE).head();
+        LinearHead second = new HeadTrainer(one, HeadTrainer.headSeed(7, 1)).train(train, labels, 3, Progress.NONE).head();
+        assertThat(first.weights()).isNotEqualTo(second.weights());
+        for (int i = 0; i < pair.weights().length; i++) {
+            assertThat(pair.weights()[i]).isCloseTo((first.weights()[i] + second.weights()[i]) / 2, within(1e-5f));
+        }
+        for (int c = 0; c < pair.bias().length; c++) {
+            assertThat(pair.bias()[c]).isCloseTo((first.bias()[c] + second.bias()[c]) / 2, within(1e-5f));
+        }
+    }
+
+    @Test
+    void severalHeadsAreDeterministicAndShareOneEarlyStop() throws Exception {
+        int[] labels = new int[300];
+        float[][][] train = blobs(100, 6, labels);
+        Recipe recipe = Recipe.DEFAULT.withEpochs(6).withHeads(3);
+        HeadTrainer.Result a = new HeadTrainer(recipe, 11).train(train, labels, 3, Progress.NONE);
+        HeadTrainer.Result b = new HeadTrainer(recipe, 11).train(train, labels, 3, Progress.NONE);
+        assertThat(a.head().weights()).containsExactly(b.head().weights());
+        assertThat(a.history()).hasSizeLessThanOrEqualTo(6).isEqualTo(b.history());
+        assertThat(a.bestEpoch()).isBetween(1, a.history().size());
+        assertThat(accuracy(a.head(), train, labels)).isGreaterThan(0.98);
+    }
+
+    @Test
     void earlyStoppingKeepsTheBestEpochOnTheHoldOut() throws Exception {
         // Pure noise: nothing generalises, so the hold-out score stops improving almost at once.
         SplittableRandom random = new SplittableRandom(9);
@@ -110,7 +142,7 @@ class HeadTrainerTest {
             }
             noise[i] = new float[][] {x};
         }
-        Recipe recipe = new Recipe("patient", 0.5, 0.9, 16, 40, 100, 0.1, 0, true, false, 0, Augmentation.DEFAULT, false, 0.2, 2);
+        Recipe recipe = new Recipe("patient", 0.5, 0.9, 16, 40, 100, 0.1, 0, true, false, 0, Augmentation.DEFAULT, false, 0.2, 2, 1);
         HeadTrainer.Result result = new HeadTrainer(recipe, 42).train(noise, labels, 3, Progress.NONE);
         assertThat(result.history().size()).isLessThan(40);
         assertThat(result.history().size()).isEqualTo(result.bestEpoch() + 2); // stopped two epochs after the best
