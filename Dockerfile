@@ -19,6 +19,8 @@ COPY --chown=app:app model/classifier.onnx /app/model/classifier.onnx
 COPY --chown=app:app results/metrics.json /app/results/metrics.json
 RUN mkdir -p /app/data /app/cache && chown app:app /app/data /app/cache
 USER app
+# Copy ONNX Runtime's native libraries into the cache once, here, instead of into /tmp at every start.
+RUN IMAGE_CLASSIFIER_CACHE=/app/cache java -jar /app/image-classifier.jar --version
 
 # Container-aware heap: a share of the container's memory limit, not of the host's.
 ENV JAVA_TOOL_OPTIONS="-XX:+UseContainerSupport -XX:MaxRAMPercentage=60 -XX:+ExitOnOutOfMemoryError" \

@@ -1,5 +1,7 @@
 package dev.imageclassifier.cli;
 
+import dev.imageclassifier.io.CacheDirectory;
+import dev.imageclassifier.model.OnnxRuntimeLibraries;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -30,6 +32,7 @@ public final class Main implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
+        OnnxRuntimeLibraries.useCacheIn(CacheDirectory.resolve(null).root());
         System.exit(commandLine().execute(args));
     }
 
