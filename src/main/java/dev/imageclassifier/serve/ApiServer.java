@@ -3,6 +3,7 @@ package dev.imageclassifier.serve;
 import dev.imageclassifier.io.Json;
 import dev.imageclassifier.serve.ServedModel.Ready;
 import dev.imageclassifier.serve.Uploads.Upload;
+import dev.imageclassifier.vision.DecodeBudget;
 import io.javalin.Javalin;
 import io.javalin.config.SizeUnit;
 import io.javalin.http.BadRequestResponse;
@@ -105,6 +106,12 @@ public final class ApiServer implements AutoCloseable {
         }
         server.model = loading.join();
         LOG.info("Listening on http://{}:{} (docs at /docs)", settings.host(), server.port());
+        long decodable = DecodeBudget.PROCESS.capacityBytes() / DecodeBudget.BYTES_PER_PIXEL;
+        if (decodable < settings.maxPixels()) {
+            LOG.warn("The Java heap leaves {} MB for decoding: images above {} megapixels get 413 although the limit is {}; "
+                    + "raise -Xmx (JAVA_OPTS) or lower --max-megapixels", DecodeBudget.PROCESS.capacityBytes() >> 20,
+                    decodable / 1_000_000, settings.maxPixels() / 1_000_000);
+        }
         return server;
     }
 

@@ -17,11 +17,14 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The path of one upload to its answer: decode and preprocess on a small worker pool, then ride in a
- * micro-batch through the one shared {@link Classifier}. Owns the classifier and closes it.
+ * The path of one upload to its answer: decode and preprocess on a small worker pool (within the
+ * process's {@link dev.imageclassifier.vision.DecodeBudget}, so large uploads side by side cannot exhaust
+ * the heap), then ride in a micro-batch through the one shared {@link Classifier}. Owns the classifier
+ * and closes it.
  */
 public final class Predictor implements AutoCloseable {
 
@@ -78,7 +81,7 @@ public final class Predictor implements AutoCloseable {
         MicroBatcher<float[], float[]>.Slot slot = batcher.reserve(deadline);
         CompletableFuture<Preprocessed> prepared;
         try {
-            prepared = CompletableFuture.supplyAsync(() -> preprocess(image), workers);
+            prepared = CompletableFuture.supplyAsync(() -> preprocess(image, deadline), workers);
         } catch (RejectedExecutionException e) {
             slot.release();
             throw new QueueFullException("The server is shutting down");
@@ -101,10 +104,13 @@ public final class Predictor implements AutoCloseable {
     private record Preprocessed(float[] tensor, long nanos) {
     }
 
-    private Preprocessed preprocess(byte[] image) {
+    private Preprocessed preprocess(byte[] image, long deadline) {
         long start = System.nanoTime();
+        if (start - deadline > 0) {
+            throw new CompletionException(new TimeoutException("waited for a decoder until the deadline"));
+        }
         try {
-            float[] tensor = classifier.preprocessor().toTensor(decoder.decode(image));
+            float[] tensor = decoder.decode(image, classifier.preprocessor()::toTensor);
             long took = System.nanoTime() - start;
             preprocessTime.record(took, TimeUnit.NANOSECONDS);
             return new Preprocessed(tensor, took);

@@ -4,6 +4,7 @@ import dev.imageclassifier.serve.MicroBatcher.QueueFullException;
 import dev.imageclassifier.vision.InvalidImageException;
 import io.javalin.http.HttpResponseException;
 
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
@@ -30,6 +31,9 @@ public record Problem(int status, String detail) {
         }
         if (e instanceof TimeoutException) {
             return new Problem(503, "Timed out waiting for the model; try again later");
+        }
+        if (e instanceof CancellationException) {
+            return new Problem(503, "The server is shutting down; try again later");
         }
         return new Problem(500, "Internal server error");
     }

@@ -197,9 +197,9 @@ public final class FeatureExtractor {
             progress.step();
             return;
         }
-        RgbImage image;
+        float[][] tensors;
         try {
-            image = decoder.decode(bytes);
+            tensors = decoder.decode(bytes, image -> tensors(image, views, missing, sha));
         } catch (InvalidImageException e) {
             failures.add(new Failure(i, path, e.getMessage()));
             progress.step();
@@ -207,18 +207,27 @@ public final class FeatureExtractor {
         }
         features[i] = row;
         pending[i] = new AtomicInteger(missing.size());
+        for (int k = 0; k < missing.size(); k++) {
+            int v = missing.get(k);
+            queue.put(new Work(i, v, views.get(v), sha, tensors[k]));
+        }
+    }
+
+    /** The model inputs of the {@code missing} views of one decoded image, in that order. */
+    private float[][] tensors(RgbImage image, List<View> views, List<Integer> missing, String sha) {
+        float[][] tensors = new float[missing.size()][];
         float[] center = null;
-        for (int v : missing) {
-            View view = views.get(v);
-            float[] tensor = switch (view.kind()) {
+        for (int k = 0; k < missing.size(); k++) {
+            View view = views.get(missing.get(k));
+            tensors[k] = switch (view.kind()) {
                 case CENTER -> center == null ? (center = preprocessor.toTensor(image)) : center;
                 case CENTER_FLIP -> flip(center == null ? (center = preprocessor.toTensor(image)) : center,
                         preprocessor.settings().crop());
                 case AUGMENTED -> preprocessor.normalize(view.augmentation().apply(image, preprocessor.settings().crop(),
                         randomFor(view, sha)));
             };
-            queue.put(new Work(i, v, view, sha, tensor));
         }
+        return tensors;
     }
 
     /** On an inference thread: batches from the queue until the decoders are done and the queue is empty. */

@@ -12,7 +12,6 @@ import com.twelvemonkeys.imageio.stream.ByteArrayImageInputStream;
 import javax.imageio.IIOException;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
-import javax.imageio.event.IIOReadWarningListener;
 import javax.imageio.stream.ImageInputStream;
 import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
@@ -28,6 +27,8 @@ import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CancellationException;
+import java.util.function.Function;
 
 /**
  * Turns encoded bytes into an {@link RgbImage}: format by content, pixel budget checked from the header
@@ -45,16 +46,23 @@ public final class ImageDecoder {
     }
 
     private final long maxPixels;
+    private final DecodeBudget budget;
 
     public ImageDecoder() {
         this(DEFAULT_MAX_PIXELS);
     }
 
     public ImageDecoder(long maxPixels) {
+        this(maxPixels, DecodeBudget.PROCESS);
+    }
+
+    /** @param budget the memory that images in progress may hold at once, shared with other decoders */
+    public ImageDecoder(long maxPixels, DecodeBudget budget) {
         if (maxPixels <= 0) {
             throw new IllegalArgumentException("maxPixels must be positive");
         }
         this.maxPixels = maxPixels;
+        this.budget = budget;
     }
 
     public long maxPixels() {
@@ -75,16 +83,25 @@ public final class ImageDecoder {
         }
     }
 
-    /** Decodes the first frame of an image. */
+    /** Decodes the first frame of an image; the caller holds the pixels from then on. */
     public RgbImage decode(byte[] bytes) throws InvalidImageException {
+        return decode(bytes, Function.identity());
+    }
+
+    /**
+     * Decodes the first frame of an image and hands the pixels to {@code use} (e.g. the preprocessing that
+     * turns them into a small tensor) while they count against the {@link DecodeBudget}: threads decoding
+     * large images side by side wait for each other instead of exhausting the heap.
+     */
+    public <T> T decode(byte[] bytes, Function<RgbImage, T> use) throws InvalidImageException {
         ImageFormat format = formatOf(bytes);
         ImageReader reader = readerFor(format);
         List<String> warnings = new ArrayList<>();
-        IIOReadWarningListener warningListener = (source, warning) -> warnings.add(warning);
+        DecodeBudget.Reservation memory = null;
         BufferedImage image;
         try (ImageInputStream input = new ByteArrayImageInputStream(bytes)) {
             reader.setInput(input, true, true);
-            reader.addIIOReadWarningListener(warningListener);
+            reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
             long width = reader.getWidth(0);
             long height = reader.getHeight(0);
             if (width * height > maxPixels) {
@@ -92,22 +109,31 @@ public final class ImageDecoder {
                         "Image too large: %d×%d is %.1f megapixels, above the limit of %.1f megapixels",
                         width, height, width * height / 1e6, maxPixels / 1e6));
             }
+            memory = budget.reserve(width, height);
             image = reader.read(0);
         } catch (IOException | RuntimeException e) {
+            if (memory != null) {
+                memory.close();
+            }
+            if (e instanceof CancellationException cancelled) {
+                throw cancelled;
+            }
             throw corrupt(format, e);
         } finally {
             reader.dispose();
         }
-        // libjpeg fills a cut-off file with grey and only warns; a truncated upload is a corrupt upload.
-        for (String warning : warnings) {
-            String lower = warning.toLowerCase(Locale.ROOT);
-            if (lower.contains("premature end") || lower.contains("truncat")) {
-                throw new InvalidImageException(InvalidImageException.Reason.CORRUPT,
-                        "Corrupt " + format + " image: " + warning);
+        try (DecodeBudget.Reservation held = memory) {
+            // libjpeg fills a cut-off file with grey and only warns; a truncated upload is a corrupt upload.
+            for (String warning : warnings) {
+                String lower = warning.toLowerCase(Locale.ROOT);
+                if (lower.contains("premature end") || lower.contains("truncat")) {
+                    throw new InvalidImageException(InvalidImageException.Reason.CORRUPT,
+                            "Corrupt " + format + " image: " + warning);
+                }
             }
+            RgbImage rgb = toRgb(image);
+            return use.apply(format == ImageFormat.JPEG ? Orientation.apply(rgb, exifOrientation(bytes)) : rgb);
         }
-        RgbImage rgb = toRgb(image);
-        return format == ImageFormat.JPEG ? Orientation.apply(rgb, exifOrientation(bytes)) : rgb;
     }
 
     private static ImageFormat formatOf(byte[] bytes) throws InvalidImageException {
