@@ -98,7 +98,7 @@ public final class ImageDecoder {
         ImageReader reader = readerFor(format);
         List<String> warnings = new ArrayList<>();
         DecodeBudget.Reservation memory = null;
-        BufferedImage image;
+        BufferedImage image = null;
         try (ImageInputStream input = new ByteArrayImageInputStream(bytes)) {
             reader.setInput(input, true, true);
             reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
@@ -112,15 +112,15 @@ public final class ImageDecoder {
             memory = budget.reserve(width, height);
             image = reader.read(0);
         } catch (IOException | RuntimeException e) {
-            if (memory != null) {
-                memory.close();
-            }
             if (e instanceof CancellationException cancelled) {
                 throw cancelled;
             }
             throw corrupt(format, e);
         } finally {
             reader.dispose();
+            if (image == null && memory != null) {
+                memory.close(); // nothing decoded: give the memory back now
+            }
         }
         try (DecodeBudget.Reservation held = memory) {
             // libjpeg fills a cut-off file with grey and only warns; a truncated upload is a corrupt upload.
