@@ -1,7 +1,5 @@
 package dev.imageclassifier.cli;
 
-import dev.imageclassifier.io.CacheDirectory;
-import dev.imageclassifier.model.OnnxRuntimeLibraries;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -32,7 +30,6 @@ public final class Main implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
-        OnnxRuntimeLibraries.useCacheIn(CacheDirectory.resolve(null).root());
         System.exit(commandLine().execute(args));
     }
 

@@ -1,5 +1,6 @@
 package dev.imageclassifier.cli;
 
+import dev.imageclassifier.model.OnnxRuntimeLibraries;
 import picocli.CommandLine;
 
 import java.io.IOException;
@@ -31,7 +32,7 @@ public final class ProjectVersion implements CommandLine.IVersionProvider {
 
     @Override
     public String[] getVersion() {
-        return new String[] {"image-classifier " + VERSION, "ONNX Runtime " + ai.onnxruntime.OrtEnvironment.getEnvironment().getVersion(),
+        return new String[] {"image-classifier " + VERSION, "ONNX Runtime " + OnnxRuntimeLibraries.environment().getVersion(),
                 "Java " + System.getProperty("java.version")};
     }
 }

@@ -14,7 +14,7 @@ import java.util.Map;
  */
 public final class OnnxModel implements AutoCloseable {
 
-    private final OrtEnvironment environment = OrtEnvironment.getEnvironment();
+    private final OrtEnvironment environment = OnnxRuntimeLibraries.environment();
     private final OrtSession session;
     private final String inputName;
     private final String outputName;
@@ -31,7 +31,7 @@ public final class OnnxModel implements AutoCloseable {
     /** Creates a session from serialised model bytes. */
     public static OnnxModel create(byte[] model, String outputName, RuntimeOptions options) throws InvalidModelException {
         try (OrtSession.SessionOptions sessionOptions = options.toSessionOptions()) {
-            OrtSession session = OrtEnvironment.getEnvironment().createSession(model, sessionOptions);
+            OrtSession session = OnnxRuntimeLibraries.environment().createSession(model, sessionOptions);
             return wrap(session, outputName);
         } catch (OrtException e) {
             throw new InvalidModelException("ONNX Runtime cannot load the model: " + e.getMessage(), e);
@@ -41,7 +41,7 @@ public final class OnnxModel implements AutoCloseable {
     /** Creates a session from a model file. */
     public static OnnxModel open(java.nio.file.Path file, String outputName, RuntimeOptions options) throws InvalidModelException {
         try (OrtSession.SessionOptions sessionOptions = options.toSessionOptions()) {
-            OrtSession session = OrtEnvironment.getEnvironment().createSession(file.toString(), sessionOptions);
+            OrtSession session = OnnxRuntimeLibraries.environment().createSession(file.toString(), sessionOptions);
             return wrap(session, outputName);
         } catch (OrtException e) {
             throw new InvalidModelException("ONNX Runtime cannot load " + file + ": " + e.getMessage(), e);

@@ -1,6 +1,8 @@
 package dev.imageclassifier.model;
 
+import ai.onnxruntime.OrtEnvironment;
 import dev.imageclassifier.io.AtomicFiles;
+import dev.imageclassifier.io.CacheDirectory;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -31,7 +33,22 @@ public final class OnnxRuntimeLibraries {
 
     private static final String RESOURCES = "ai/onnxruntime/native/";
 
+    private static boolean placed;
+
     private OnnxRuntimeLibraries() {
+    }
+
+    /**
+     * ONNX Runtime's environment, its native libraries loaded from the cache folder ({@link
+     * CacheDirectory#resolve}) when they can be. Every use of ONNX Runtime in the project starts here, so
+     * commands that never run a model (prepare, --help) never touch the libraries.
+     */
+    public static synchronized OrtEnvironment environment() {
+        if (!placed) {
+            placed = true;
+            useCacheIn(CacheDirectory.resolve(null).root());
+        }
+        return OrtEnvironment.getEnvironment();
     }
 
     /**

@@ -61,6 +61,7 @@ public record RuntimeOptions(int intraOpThreads, Device device, boolean memoryAr
 
     /** The session options every ONNX Runtime session of the project is created with; the caller closes them. */
     public OrtSession.SessionOptions toSessionOptions() throws OrtException {
+        OnnxRuntimeLibraries.environment(); // session options load the native libraries: from the cache, please
         OrtSession.SessionOptions options = new OrtSession.SessionOptions();
         try {
             options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);

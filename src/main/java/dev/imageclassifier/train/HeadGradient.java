@@ -9,6 +9,7 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.imageclassifier.model.OnnxProtos;
+import dev.imageclassifier.model.OnnxRuntimeLibraries;
 import dev.imageclassifier.model.RuntimeOptions;
 
 import java.nio.ByteBuffer;
@@ -25,7 +26,7 @@ import java.util.Map;
  */
 final class HeadGradient implements AutoCloseable {
 
-    private final OrtEnvironment environment = OrtEnvironment.getEnvironment();
+    private final OrtEnvironment environment = OnnxRuntimeLibraries.environment();
     private final OrtSession session;
     private final int dim;
     private final int classes;
