@@ -5,8 +5,9 @@ FROM maven:3.9-eclipse-temurin-17 AS build
 WORKDIR /src
 # Dependencies change less often than sources: resolve them in a layer of their own.
 COPY pom.xml .
+COPY core/pom.xml core/
 RUN mvn -B -q dependency:go-offline
-COPY src ./src
+COPY core/src ./core/src
 COPY model ./model
 # The same packaging command as the README's command 1.
 RUN mvn -B -q -DskipTests package
@@ -14,7 +15,7 @@ RUN mvn -B -q -DskipTests package
 FROM eclipse-temurin:17-jre
 RUN groupadd --system app && useradd --system --gid app --uid 10001 --home-dir /app --shell /usr/sbin/nologin app
 WORKDIR /app
-COPY --from=build /src/target/image-classifier.jar /app/image-classifier.jar
+COPY --from=build /src/core/target/image-classifier.jar /app/image-classifier.jar
 COPY --chown=app:app model/classifier.onnx /app/model/classifier.onnx
 COPY --chown=app:app results/metrics.json /app/results/metrics.json
 RUN mkdir -p /app/data /app/cache && chown app:app /app/data /app/cache

@@ -1,0 +1,292 @@
+package dev.imageclassifier.inference;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Dynamic micro-batching: jobs from many request threads are grouped into one call of a batch function,
+ * run by one or a few batcher threads. Like TorchServe's {@code pollBatch}, the batcher waits for the first job,
+ * then fills the batch until it is full or {@code maxDelay} has passed, and drops jobs whose client has
+ * given up (cancelled, or past its deadline).
+ *
+ * <p>Two refinements: a job's {@link Slot} is reserved <em>before</em> its expensive preprocessing, so a
+ * full server refuses at once instead of decoding images it cannot queue; and because the batcher knows
+ * how many reserved jobs are still on their way, it only waits when more are coming, so a lone request
+ * never pays {@code maxDelay}.
+ */
+public final class MicroBatcher<I, O> implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(MicroBatcher.class);
+    private static final long IDLE_POLL_MS = 100;
+
+    /** Runs a whole batch; must answer exactly one output per input, in order. */
+    @FunctionalInterface
+    public interface BatchFunction<I, O> {
+        List<O> apply(List<I> inputs) throws Exception;
+    }
+
+    /** One job's output, with how it was batched. */
+    public record Result<O>(O value, int batchSize, long queuedNanos, long inferenceNanos) {
+    }
+
+    /** The batcher is at capacity (or shutting down); the client should retry later. */
+    public static final class QueueFullException extends Exception {
+        public QueueFullException(String message) {
+            super(message);
+        }
+    }
+
+    private final BatchFunction<I, O> function;
+    private final int maxBatchSize;
+    private final long maxDelayNanos;
+    private final int capacity;
+    private final Semaphore slots;
+    private final AtomicInteger incoming = new AtomicInteger();
+    private final BlockingQueue<Job<I, O>> queue = new LinkedBlockingQueue<>();
+    /** Not a job: queued to wake the batcher when a job it waits for will not come. */
+    private final Job<I, O> wakeUp = new Job<>(null, Long.MAX_VALUE, 0, new CompletableFuture<>());
+    private final List<Thread> workers = new ArrayList<>();
+    private volatile boolean accepting = true;
+
+    private final DistributionSummary batchSizes;
+    private final Timer inferenceTime;
+    private final Timer queueWait;
+    private final Counter rejected;
+    private final Counter expired;
+
+    /**
+     * @param name     prefix of the thread and meter names (e.g. {@code classifier})
+     * @param capacity jobs that may hold a slot at once (preprocessing or queued)
+     */
+    public MicroBatcher(String name, BatchFunction<I, O> function, int maxBatchSize, Duration maxDelay, int capacity,
+                        MeterRegistry registry) {
+        this(name, function, maxBatchSize, maxDelay, capacity, 1, registry);
+    }
+
+    /**
+     * @param runners threads taking batches from the queue, each calling {@code function} (which must then
+     *                be thread-safe): several batches run side by side when the load allows
+     */
+    public MicroBatcher(String name, BatchFunction<I, O> function, int maxBatchSize, Duration maxDelay, int capacity,
+                        int runners, MeterRegistry registry) {
+        if (maxBatchSize < 1 || capacity < 1 || maxDelay.isNegative() || runners < 1) {
+            throw new IllegalArgumentException("need maxBatchSize >= 1, capacity >= 1, maxDelay >= 0, runners >= 1");
+        }
+        this.function = function;
+        this.maxBatchSize = maxBatchSize;
+        this.maxDelayNanos = maxDelay.toNanos();
+        this.capacity = capacity;
+        this.slots = new Semaphore(capacity);
+        this.batchSizes = DistributionSummary.builder(name + ".batch.size").description("Images per model call")
+                .serviceLevelObjectives(1, 2, 4, 8, 16, 32, 64).register(registry);
+        this.inferenceTime = Timer.builder(name + ".inference").description("Duration of one model call (a whole batch)")
+                .serviceLevelObjectives(ms(5), ms(10), ms(25), ms(50), ms(100), ms(250), ms(500), ms(1000)).register(registry);
+        this.queueWait = Timer.builder(name + ".queue.wait").description("Time a preprocessed image waited for its batch")
+                .serviceLevelObjectives(ms(1), ms(5), ms(10), ms(25), ms(50), ms(100), ms(250), ms(1000)).register(registry);
+        this.rejected = Counter.builder(name + ".rejected").description("Images refused because the queue was full").register(registry);
+        this.expired = Counter.builder(name + ".expired").description("Queued images dropped because their client gave up")
+                .register(registry);
+        Gauge.builder(name + ".queue.depth", queue, BlockingQueue::size).description("Preprocessed images waiting for the model")
+                .register(registry);
+        Gauge.builder(name + ".incoming", incoming, AtomicInteger::get).description("Admitted images still being preprocessed")
+                .register(registry);
+        for (int i = 1; i <= runners; i++) {
+            Thread worker = new Thread(this::loop, name + "-batcher-" + i);
+            worker.setDaemon(true);
+            worker.start();
+            workers.add(worker);
+        }
+    }
+
+    /**
+     * Takes a place in the queue for a job that is about to be prepared.
+     *
+     * @param deadline {@link System#nanoTime()} after which nobody waits for the answer any more
+     * @throws QueueFullException when every slot is taken or the batcher is closing
+     */
+    public Slot reserve(long deadline) throws QueueFullException {
+        if (!accepting) {
+            throw new QueueFullException("The server is shutting down");
+        }
+        if (!slots.tryAcquire()) {
+            rejected.increment();
+            throw new QueueFullException("The server is busy: " + capacity + " images are already queued");
+        }
+        incoming.incrementAndGet();
+        return new Slot(deadline);
+    }
+
+    /** A reserved place in the queue: either {@link #submit} the prepared input or {@link #release} it. */
+    public final class Slot {
+        private final long deadline;
+        private final AtomicBoolean used = new AtomicBoolean();
+
+        private Slot(long deadline) {
+            this.deadline = deadline;
+        }
+
+        /** Queues the input; the future completes when its batch has run. */
+        public CompletableFuture<Result<O>> submit(I input) {
+            if (!used.compareAndSet(false, true)) {
+                throw new IllegalStateException("slot already used");
+            }
+            Job<I, O> job = new Job<>(input, deadline, System.nanoTime(), new CompletableFuture<>());
+            incoming.decrementAndGet(); // first, or the batcher could take the job and still wait for it
+            queue.add(job);
+            return job.future;
+        }
+
+        /** Gives the place back unused (the input could not be prepared). */
+        public void release() {
+            if (used.compareAndSet(false, true)) {
+                slots.release();
+                if (incoming.decrementAndGet() == 0) {
+                    queue.add(wakeUp); // a batcher waiting for this job must not wait out maxDelay
+                }
+            }
+        }
+    }
+
+    private record Job<I, O>(I input, long deadline, long enqueued, CompletableFuture<Result<O>> future) {
+    }
+
+    private void loop() {
+        List<Job<I, O>> batch = new ArrayList<>(maxBatchSize);
+        while (true) {
+            Job<I, O> first;
+            try {
+                first = queue.poll(IDLE_POLL_MS, TimeUnit.MILLISECONDS);
+                if (first == wakeUp) {
+                    continue;
+                }
+                if (first == null) {
+                    if (!accepting && incoming.get() == 0 && queue.isEmpty()) {
+                        return;
+                    }
+                    continue;
+                }
+                collect(first, batch);
+            } catch (InterruptedException e) {
+                failAll(batch, e);
+                return;
+            }
+            if (!batch.isEmpty()) {
+                run(batch);
+            }
+            batch.clear();
+        }
+    }
+
+    /** Fills the batch: take what is queued, and wait (up to maxDelay) only while more jobs are on their way. */
+    private void collect(Job<I, O> first, List<Job<I, O>> batch) throws InterruptedException {
+        long waitUntil = System.nanoTime() + maxDelayNanos;
+        Job<I, O> job = first;
+        while (true) {
+            admit(job, batch);
+            if (batch.size() == maxBatchSize) {
+                return;
+            }
+            job = queue.poll();
+            if (job == null) {
+                long wait = waitUntil - System.nanoTime();
+                if (incoming.get() == 0 || wait <= 0) {
+                    return;
+                }
+                job = queue.poll(wait, TimeUnit.NANOSECONDS);
+                if (job == null) {
+                    return;
+                }
+            }
+        }
+    }
+
+    private void admit(Job<I, O> job, List<Job<I, O>> batch) {
+        if (job == wakeUp) {
+            return;
+        }
+        slots.release();
+        long now = System.nanoTime();
+        if (job.future.isDone()) {
+            expired.increment(); // cancelled by its client
+        } else if (now - job.deadline > 0) {
+            expired.increment();
+            job.future.completeExceptionally(new TimeoutException("gave up waiting for the model"));
+        } else {
+            queueWait.record(now - job.enqueued, TimeUnit.NANOSECONDS);
+            batch.add(job);
+        }
+    }
+
+    private void run(List<Job<I, O>> batch) {
+        List<I> inputs = new ArrayList<>(batch.size());
+        batch.forEach(job -> inputs.add(job.input));
+        long start = System.nanoTime();
+        try {
+            List<O> outputs = function.apply(inputs);
+            long took = System.nanoTime() - start;
+            if (outputs.size() != inputs.size()) {
+                throw new IllegalStateException("the batch function answered " + outputs.size() + " outputs for " + inputs.size() + " inputs");
+            }
+            inferenceTime.record(took, TimeUnit.NANOSECONDS);
+            batchSizes.record(batch.size());
+            for (int i = 0; i < batch.size(); i++) {
+                Job<I, O> job = batch.get(i);
+                job.future.complete(new Result<>(outputs.get(i), batch.size(), start - job.enqueued, took));
+            }
+        } catch (Exception | Error e) {
+            // One bad batch must not stop the thread every later request depends on.
+            LOG.error("Batch of {} failed", batch.size(), e);
+            failAll(batch, e);
+        }
+    }
+
+    private static <I, O> void failAll(List<Job<I, O>> batch, Throwable cause) {
+        batch.forEach(job -> job.future.completeExceptionally(cause));
+    }
+
+    /** Refuses new jobs, lets the queued and incoming ones finish (up to {@code timeout}), then stops. */
+    public void close(Duration timeout) {
+        accepting = false;
+        long until = System.nanoTime() + timeout.toNanos();
+        for (Thread worker : workers) {
+            try {
+                worker.join(Math.max(1, (until - System.nanoTime()) / 1_000_000));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            if (worker.isAlive()) {
+                worker.interrupt();
+            }
+        }
+        Job<I, O> left;
+        while ((left = queue.poll()) != null) {
+            left.future.completeExceptionally(new QueueFullException("The server is shutting down"));
+        }
+    }
+
+    @Override
+    public void close() {
+        close(Duration.ofSeconds(5));
+    }
+
+    private static Duration ms(long millis) {
+        return Duration.ofMillis(millis);
+    }
+}

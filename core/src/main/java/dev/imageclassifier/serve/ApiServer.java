@@ -1,0 +1,243 @@
+package dev.imageclassifier.serve;
+
+import dev.imageclassifier.inference.MicroBatcher;
+import dev.imageclassifier.io.Json;
+import dev.imageclassifier.serve.ServedModel.Ready;
+import dev.imageclassifier.serve.Uploads.Upload;
+import dev.imageclassifier.vision.DecodeBudget;
+import io.javalin.Javalin;
+import io.javalin.config.SizeUnit;
+import io.javalin.http.BadRequestResponse;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import io.javalin.http.ServiceUnavailableResponse;
+import io.javalin.json.JavalinJackson;
+import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The HTTP API, compatible with the seed's FastAPI service: every route and error mapper is registered in
+ * the one {@code Javalin.create} block below. Handlers throw; {@link Problem} decides the status and the
+ * {@code {"detail": ...}} body.
+ */
+public final class ApiServer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
+    private static final int DAY = 86_400;
+
+    private final ServeSettings settings;
+    private final ServeMetrics metrics;
+    private volatile ServedModel model = new ServedModel.Unavailable(ServedModel.LOADING);
+    private final Uploads uploads;
+    private final ClasspathFiles files = new ClasspathFiles();
+    private final GracefulHandler graceful = new GracefulHandler();
+    private final Javalin app;
+
+    private ApiServer(ServeSettings settings, ServeMetrics metrics) {
+        this.settings = settings;
+        this.metrics = metrics;
+        this.uploads = new Uploads(settings.maxBodyBytes());
+        metrics.gauge("http.server.requests.active", "HTTP requests being handled now", graceful::getCurrentRequestCount);
+        this.app = Javalin.create(config -> {
+            config.startup.showJavalinBanner = false;
+            config.jetty.host = settings.host();
+            config.jetty.port = settings.port();
+            config.jsonMapper(new JavalinJackson(Json.MAPPER, false));
+            config.http.prefer405over404 = true;
+            config.http.maxRequestSize = settings.maxBodyBytes();
+            // Multipart parts stay in memory: the in-memory threshold is above the largest part allowed, so
+            // nothing is ever spilled to the (never created) cache directory.
+            config.jetty.multipartConfig.cacheDirectory(Uploads.NEVER_WRITTEN_DIRECTORY);
+            config.jetty.multipartConfig.maxFileSize(settings.maxBodyBytes(), SizeUnit.BYTES);
+            config.jetty.multipartConfig.maxTotalRequestSize(settings.maxBodyBytes(), SizeUnit.BYTES);
+            config.jetty.multipartConfig.maxInMemoryFileSize((int) settings.maxBodyBytes() + 1, SizeUnit.BYTES);
+            // SIGTERM: stop accepting, let requests in flight finish, answer 503 to new ones on open connections.
+            config.jetty.modifyServer(server -> {
+                server.setStopTimeout(settings.shutdownTimeout().toMillis());
+                server.setHandler(graceful);
+                server.setErrorHandler(new JsonErrorHandler());
+            });
+            config.requestLogger.http(metrics::record);
+
+            config.routes.get("/health", this::health);
+            config.routes.post("/predict", this::predict);
+            config.routes.post("/predict/batch", this::predictBatch);
+            config.routes.get("/model", this::modelInfo);
+            config.routes.get("/metrics", ctx -> ctx.contentType(ServeMetrics.CONTENT_TYPE).result(metrics.scrape()));
+            config.routes.get("/openapi.json", ctx -> ctx.contentType("application/json").result(ApiDocs.OPENAPI));
+            config.routes.get("/docs", ctx -> ctx.html(ApiDocs.SWAGGER_UI_PAGE));
+            config.routes.get("/docs/swagger-ui.css", ctx -> files.serve(ctx, ApiDocs.swaggerUiFile("swagger-ui.css"), "text/css", DAY));
+            config.routes.get("/docs/swagger-ui-bundle.js",
+                    ctx -> files.serve(ctx, ApiDocs.swaggerUiFile("swagger-ui-bundle.js"), "text/javascript", DAY));
+            // The web page: plain files calling the same public endpoints as any client.
+            config.routes.get("/", ctx -> files.serve(ctx, "/web/index.html", "text/html; charset=utf-8", 0));
+            config.routes.get("/app.js", ctx -> files.serve(ctx, "/web/app.js", "text/javascript", 0));
+            config.routes.get("/style.css", ctx -> files.serve(ctx, "/web/style.css", "text/css", 0));
+
+            config.routes.exception(HttpResponseException.class, (e, ctx) -> fail(ctx, e));
+            config.routes.exception(Exception.class, (e, ctx) -> fail(ctx, e));
+            config.routes.error(404, ctx -> problem(ctx, new Problem(404, "Not Found")));
+            config.routes.error(405, ctx -> problem(ctx, new Problem(405, "Method Not Allowed")));
+        });
+    }
+
+    /**
+     * Loads the model (a missing one is reported on /health, not fatal) and starts listening; returns when
+     * both are done. The two run side by side: ONNX Runtime's session set-up overlaps Jetty's start.
+     */
+    public static ApiServer start(ServeSettings settings) {
+        ServeMetrics metrics = new ServeMetrics();
+        CompletableFuture<ServedModel> loading = CompletableFuture.supplyAsync(() -> ServedModel.load(settings, metrics.registry()),
+                task -> Predictor.daemonThreads("model-loader").newThread(task).start());
+        metrics.bindJvmMeters();
+        ApiServer server = new ApiServer(settings, metrics);
+        try {
+            server.app.start();
+        } catch (RuntimeException e) {
+            loading.join().close();
+            metrics.close();
+            throw e;
+        }
+        server.model = loading.join();
+        LOG.info("Listening on http://{}:{} (docs at /docs)", settings.host(), server.port());
+        long decodable = DecodeBudget.PROCESS.capacityBytes() / DecodeBudget.BYTES_PER_PIXEL;
+        if (decodable < settings.maxPixels()) {
+            LOG.warn("The Java heap leaves {} MB for decoding: images above {} megapixels get 413 although the limit is {}; "
+                    + "raise -Xmx (JAVA_OPTS) or lower --max-megapixels", DecodeBudget.PROCESS.capacityBytes() >> 20,
+                    decodable / 1_000_000, settings.maxPixels() / 1_000_000);
+        }
+        return server;
+    }
+
+    /** HTTP requests being handled right now. */
+    long requestsInFlight() {
+        return graceful.getCurrentRequestCount();
+    }
+
+    /** The port actually bound (useful with port 0). */
+    public int port() {
+        return app.port();
+    }
+
+    private void health(Context ctx) {
+        if (model instanceof ServedModel.Unavailable unavailable) {
+            ctx.header("Retry-After", Problem.RETRY_AFTER_SECONDS);
+            ctx.status(503).json(Map.of("status", "unavailable", "detail", unavailable.reason()));
+        } else {
+            ctx.json(Map.of("status", "ok"));
+        }
+    }
+
+    private void predict(Context ctx) throws Exception {
+        long start = System.nanoTime();
+        Ready ready = ready();
+        int topK = topK(ctx);
+        Upload upload = uploads.read(ctx, "file", 1).get(0);
+        long deadline = start + settings.requestTimeout().toNanos();
+        Prediction prediction = await(ready.predictor().submit(upload.bytes(), deadline), deadline);
+        ctx.json(PredictionJson.of(ready.predictor(), prediction, topK, start));
+    }
+
+    private void predictBatch(Context ctx) {
+        long start = System.nanoTime();
+        Ready ready = ready();
+        int topK = topK(ctx);
+        List<Upload> files = uploads.read(ctx, "files", settings.maxBatchFiles());
+        long deadline = start + settings.requestTimeout().toNanos();
+        List<CompletableFuture<Prediction>> pending = new ArrayList<>(files.size());
+        for (Upload file : files) {
+            try {
+                pending.add(ready.predictor().submit(file.bytes(), deadline));
+            } catch (MicroBatcher.QueueFullException e) {
+                pending.add(CompletableFuture.failedFuture(e));
+            }
+        }
+        List<BatchItemJson> results = new ArrayList<>(files.size());
+        for (int i = 0; i < files.size(); i++) {
+            String name = files.get(i).filename();
+            try {
+                Prediction prediction = await(pending.get(i), deadline);
+                results.add(BatchItemJson.success(name, PredictionJson.of(ready.predictor(), prediction, topK, start)));
+            } catch (Exception e) {
+                Problem problem = Problem.of(e);
+                if (problem.isServerBug()) {
+                    LOG.error("Batch item {} failed", name, e);
+                }
+                results.add(BatchItemJson.failure(name, problem));
+            }
+        }
+        ctx.json(Map.of("results", results));
+    }
+
+    private void modelInfo(Context ctx) {
+        ctx.json(ModelInfoJson.of(ready().metadata()));
+    }
+
+    private Ready ready() {
+        ServedModel current = model;
+        if (current instanceof Ready ready) {
+            return ready;
+        }
+        throw new ServiceUnavailableResponse("Model not loaded: " + ((ServedModel.Unavailable) current).reason());
+    }
+
+    /** {@code ?top_k=N}: 0 when absent; more than the number of classes means all of them. */
+    private int topK(Context ctx) {
+        String value = ctx.queryParam("top_k");
+        if (value == null) {
+            return 0;
+        }
+        try {
+            int k = Integer.parseInt(value.trim());
+            if (k >= 1) {
+                return Math.min(k, ready().metadata().labels().size());
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new BadRequestResponse("top_k must be a positive integer, got '" + value + "'");
+    }
+
+    /** Waits until the deadline; the batcher drops the job itself once the deadline has passed. */
+    private static <T> T await(CompletableFuture<T> future, long deadline) throws Exception {
+        try {
+            return future.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw e.getCause() instanceof Exception cause ? cause : e;
+        }
+    }
+
+    private static void fail(Context ctx, Exception e) {
+        Problem problem = Problem.of(e);
+        if (problem.isServerBug()) {
+            LOG.error("{} {} failed", ctx.method(), ctx.path(), e);
+        } else {
+            LOG.debug("{} {} -> {} {}", ctx.method(), ctx.path(), problem.status(), problem.detail());
+        }
+        problem(ctx, problem);
+    }
+
+    private static void problem(Context ctx, Problem problem) {
+        if (problem.isRetryable()) {
+            ctx.header("Retry-After", Problem.RETRY_AFTER_SECONDS);
+        }
+        ctx.status(problem.status()).json(Map.of("detail", problem.detail()));
+    }
+
+    /** Graceful stop: Jetty waits for requests in flight, then the model finishes its queue and is freed. */
+    @Override
+    public void close() {
+        LOG.info("Shutting down: finishing requests in flight");
+        app.stop();
+        model.close();
+        metrics.close();
+        LOG.info("Stopped");
+    }
+}
