@@ -59,7 +59,7 @@ public final class DecodeBudget {
     public synchronized Reservation reserve(long width, long height) throws InvalidImageException {
         long bytes = width * height * BYTES_PER_PIXEL;
         if (bytes > capacityBytes) {
-            throw new InvalidImageException(InvalidImageException.Reason.TOO_LARGE, String.format(Locale.ROOT,
+            throw new ImageTooLargeException(String.format(Locale.ROOT,
                     "Image too large for this server's memory: %d×%d needs about %d MB to decode, %d MB are available "
                             + "(raise the Java heap, -Xmx, or send a smaller image)",
                     width, height, bytes >> 20, capacityBytes >> 20));

@@ -105,7 +105,7 @@ public final class ImageDecoder {
             long width = reader.getWidth(0);
             long height = reader.getHeight(0);
             if (width * height > maxPixels) {
-                throw new InvalidImageException(InvalidImageException.Reason.TOO_LARGE, String.format(Locale.ROOT,
+                throw new ImageTooLargeException(String.format(Locale.ROOT,
                         "Image too large: %d×%d is %.1f megapixels, above the limit of %.1f megapixels",
                         width, height, width * height / 1e6, maxPixels / 1e6));
             }

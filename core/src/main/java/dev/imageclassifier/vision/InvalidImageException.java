@@ -1,7 +1,7 @@
 package dev.imageclassifier.vision;
 
-/** Bytes that cannot become an image tensor, with a message fit to show a user. */
-public final class InvalidImageException extends Exception {
+/** Bytes that cannot become an image tensor, with a message fit to show a user ({@link ImageTooLargeException} for size). */
+public class InvalidImageException extends Exception {
 
     /** Why the image was refused; the server maps each reason to an HTTP status. */
     public enum Reason { EMPTY, UNSUPPORTED_TYPE, CORRUPT, TOO_LARGE }
