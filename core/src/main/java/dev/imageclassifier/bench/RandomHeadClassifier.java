@@ -6,7 +6,6 @@ import dev.imageclassifier.model.InvalidModelException;
 import dev.imageclassifier.model.ModelMetadata;
 import dev.imageclassifier.model.OnnxModel;
 import dev.imageclassifier.model.RuntimeOptions;
-import dev.imageclassifier.model.TensorBatch;
 import dev.imageclassifier.vision.Preprocessing;
 
 import java.nio.file.Path;
@@ -44,17 +43,15 @@ public final class RandomHeadClassifier {
         ClassifierGraph.write(ClassifierGraph.build(backbone, weights, new float[classes], metadata), out);
     }
 
-    /** The width of the backbone's features, found by running it once on a blank image. */
+    /** The width of the backbone's features. */
     private static int featureDim(BackboneGraph backbone) throws Exception {
         try (OnnxModel features = OnnxModel.create(backbone.featureModel().toByteArray(), BackboneGraph.FEATURES,
                 new RuntimeOptions(1, RuntimeOptions.Device.CPU))) {
-            TensorBatch batch = new TensorBatch(1, Preprocessing.IMAGENET.tensorSize());
-            batch.add(new float[Preprocessing.IMAGENET.tensorSize()]);
-            float[][] rows = features.run(batch, Preprocessing.IMAGENET.crop());
-            if (rows[0].length == 0) {
+            int width = features.outputWidth(Preprocessing.IMAGENET.rowShape());
+            if (width == 0) {
                 throw new InvalidModelException(backbone.name() + " produced no features");
             }
-            return rows[0].length;
+            return width;
         }
     }
 }

@@ -74,15 +74,8 @@ public final class MicroBatcher<I, O> implements AutoCloseable {
     /**
      * @param name     prefix of the thread and meter names (e.g. {@code classifier})
      * @param capacity jobs that may hold a slot at once (preprocessing or queued)
-     */
-    public MicroBatcher(String name, BatchFunction<I, O> function, int maxBatchSize, Duration maxDelay, int capacity,
-                        MeterRegistry registry) {
-        this(name, function, maxBatchSize, maxDelay, capacity, 1, registry);
-    }
-
-    /**
-     * @param runners threads taking batches from the queue, each calling {@code function} (which must then
-     *                be thread-safe): several batches run side by side when the load allows
+     * @param runners  threads taking batches from the queue, each calling {@code function} (which must then
+     *                 be thread-safe): several batches run side by side when the load allows
      */
     public MicroBatcher(String name, BatchFunction<I, O> function, int maxBatchSize, Duration maxDelay, int capacity,
                         int runners, MeterRegistry registry) {
@@ -116,49 +109,95 @@ public final class MicroBatcher<I, O> implements AutoCloseable {
     }
 
     /**
-     * Takes a place in the queue for a job that is about to be prepared.
+     * Takes a place in the queue for a job that is about to be prepared; refuses at once when full (servers).
      *
      * @param deadline {@link System#nanoTime()} after which nobody waits for the answer any more
      * @throws QueueFullException when every slot is taken or the batcher is closing
      */
     public Slot reserve(long deadline) throws QueueFullException {
-        if (!accepting) {
-            throw new QueueFullException("The server is shutting down");
-        }
-        if (!slots.tryAcquire()) {
+        return reserve(1, deadline);
+    }
+
+    /** {@link #reserve(long)} for {@code count} jobs at once (e.g. the views of one image), all or none. */
+    public Slot reserve(int count, long deadline) throws QueueFullException {
+        checkAccepting();
+        if (!slots.tryAcquire(count)) {
             rejected.increment();
             throw new QueueFullException("The server is busy: " + capacity + " images are already queued");
         }
-        incoming.incrementAndGet();
-        return new Slot(deadline);
+        return admitted(count, deadline);
     }
 
-    /** A reserved place in the queue: either {@link #submit} the prepared input or {@link #release} it. */
+    /**
+     * Takes {@code count} places, waiting while the queue is full: back-pressure for callers that have a
+     * whole folder to get through and should simply go at the model's pace.
+     *
+     * @throws QueueFullException when the batcher closes
+     */
+    public Slot awaitSlot(int count, long deadline) throws QueueFullException, InterruptedException {
+        if (count > capacity) {
+            throw new IllegalArgumentException(count + " jobs can never fit in a queue of " + capacity);
+        }
+        do {
+            checkAccepting();
+        } while (!slots.tryAcquire(count, IDLE_POLL_MS, TimeUnit.MILLISECONDS));
+        return admitted(count, deadline);
+    }
+
+    private void checkAccepting() throws QueueFullException {
+        if (!accepting) {
+            throw new QueueFullException("The server is shutting down");
+        }
+    }
+
+    private Slot admitted(int count, long deadline) {
+        incoming.addAndGet(count);
+        return new Slot(count, deadline);
+    }
+
+    /** Reserved places in the queue: either {@link #submit} the prepared inputs or {@link #release} them. */
     public final class Slot {
+        private final int count;
         private final long deadline;
         private final AtomicBoolean used = new AtomicBoolean();
 
-        private Slot(long deadline) {
+        private Slot(int count, long deadline) {
+            this.count = count;
             this.deadline = deadline;
         }
 
-        /** Queues the input; the future completes when its batch has run. */
+        /** Queues the input of a one-job slot; the future completes when its batch has run. */
         public CompletableFuture<Result<O>> submit(I input) {
+            return submit(List.of(input)).get(0);
+        }
+
+        /** Queues one input per reserved place; each future completes when its batch has run. */
+        public List<CompletableFuture<Result<O>>> submit(List<I> inputs) {
+            if (inputs.size() != count) {
+                throw new IllegalArgumentException(inputs.size() + " inputs for " + count + " reserved places");
+            }
             if (!used.compareAndSet(false, true)) {
                 throw new IllegalStateException("slot already used");
             }
-            Job<I, O> job = new Job<>(input, deadline, System.nanoTime(), new CompletableFuture<>());
-            incoming.decrementAndGet(); // first, or the batcher could take the job and still wait for it
-            queue.add(job);
-            return job.future;
+            List<Job<I, O>> jobs = new ArrayList<>(count);
+            List<CompletableFuture<Result<O>>> futures = new ArrayList<>(count);
+            long now = System.nanoTime();
+            for (I input : inputs) {
+                Job<I, O> job = new Job<>(input, deadline, now, new CompletableFuture<>());
+                jobs.add(job);
+                futures.add(job.future);
+            }
+            incoming.addAndGet(-count); // first, or the batcher could take the jobs and still wait for them
+            queue.addAll(jobs);
+            return futures;
         }
 
-        /** Gives the place back unused (the input could not be prepared). */
+        /** Gives the places back unused (the input could not be prepared). */
         public void release() {
             if (used.compareAndSet(false, true)) {
-                slots.release();
-                if (incoming.decrementAndGet() == 0) {
-                    queue.add(wakeUp); // a batcher waiting for this job must not wait out maxDelay
+                slots.release(count);
+                if (incoming.addAndGet(-count) == 0) {
+                    queue.add(wakeUp); // a batcher waiting for these jobs must not wait out maxDelay
                 }
             }
         }

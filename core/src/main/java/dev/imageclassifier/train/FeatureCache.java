@@ -3,6 +3,7 @@ package dev.imageclassifier.train;
 import dev.imageclassifier.io.AtomicFiles;
 import dev.imageclassifier.io.Sha256;
 import dev.imageclassifier.vision.Preprocessing;
+import dev.imageclassifier.vision.View;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;

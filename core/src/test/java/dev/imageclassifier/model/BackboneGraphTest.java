@@ -2,6 +2,7 @@ package dev.imageclassifier.model;
 
 import ai.onnx.proto.OnnxMl.ModelProto;
 import dev.imageclassifier.TestModels;
+import dev.imageclassifier.inference.TensorBatch;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -18,15 +19,13 @@ class BackboneGraphTest {
             row[16 + i] = 1.0f;
             row[32 + i] = i < 8 ? 1.0f : 3.0f;
         }
-        TensorBatch batch = new TensorBatch(1, row.length);
-        batch.add(row);
-        return batch;
+        return TensorBatch.repeated(row, 1, 3, 4, 4);
     }
 
     private static float[] features(ModelProto model) throws Exception {
         BackboneGraph backbone = BackboneGraph.cut(model, "synthetic", "0".repeat(64));
         try (OnnxModel session = OnnxModel.create(backbone.featureModel().toByteArray(), BackboneGraph.FEATURES, RuntimeOptions.defaults())) {
-            return session.run(channelMeans(), 4)[0];
+            return session.run(channelMeans())[0];
         }
     }
 
@@ -63,12 +62,10 @@ class BackboneGraphTest {
         assertThat(mobilenet.featureSource()).contains("QLinearMatMul").contains("dequantized");
         BackboneGraph resnet = BackboneGraph.load(TestModels.RESNET50_RANDOM, "resnet50-random");
         assertThat(resnet.featureSource()).contains("Gemm").contains("/Flatten_output_0");
-        TensorBatch batch = new TensorBatch(1, 3 * 224 * 224);
-        batch.add(new float[3 * 224 * 224]);
         try (OnnxModel m = OnnxModel.create(mobilenet.featureModel().toByteArray(), BackboneGraph.FEATURES, RuntimeOptions.defaults());
              OnnxModel r = OnnxModel.create(resnet.featureModel().toByteArray(), BackboneGraph.FEATURES, RuntimeOptions.defaults())) {
-            assertThat(m.run(batch, 224)[0]).hasSize(1280);
-            assertThat(r.run(batch, 224)[0]).hasSize(2048);
+            assertThat(m.outputWidth(3, 224, 224)).isEqualTo(1280);
+            assertThat(r.outputWidth(3, 224, 224)).isEqualTo(2048);
         }
     }
 }

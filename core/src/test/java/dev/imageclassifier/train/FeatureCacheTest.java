@@ -2,6 +2,7 @@ package dev.imageclassifier.train;
 
 import dev.imageclassifier.vision.Augmentation;
 import dev.imageclassifier.vision.Preprocessing;
+import dev.imageclassifier.vision.View;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
