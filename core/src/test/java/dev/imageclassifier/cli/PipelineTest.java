@@ -4,6 +4,7 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.imageclassifier.ImageClassifier;
 import dev.imageclassifier.TestModels;
 import dev.imageclassifier.data.SplitManifest;
 import dev.imageclassifier.data.Subset;
@@ -132,6 +133,35 @@ class PipelineTest {
         assertThat(failed.exitCode()).isEqualTo(1);
         assertThat(failed.err()).startsWith("error: ");
         assertThat(Files.readAllBytes(model)).isEqualTo(before);
+    }
+
+    @Test
+    @Order(4)
+    void unwritableOutputsFailBeforeTheLongWorkAndLeaveThePairAsItWas() throws Exception {
+        byte[] modelBefore = Files.readAllBytes(model);
+        byte[] metricsBefore = Files.readAllBytes(results.resolve("metrics.json"));
+        Path blocked = Files.createDirectories(dir.resolve("blocked-results/metrics.json")); // a folder where the file goes
+        Cli failed = Cli.run("train", "--split", split.toString(), "--backbone", TestModels.MOBILENET.toString(),
+                "--model", model.toString(), "--results", blocked.getParent().toString(), "--cache-dir", cache.toString(),
+                "--no-progress", "--offline");
+        assertThat(failed.exitCode()).isEqualTo(1);
+        assertThat(failed.err()).startsWith("error: " + blocked + " is a folder").doesNotContain("Extracting features");
+        Cli intoAFolder = Cli.run("train", "--split", split.toString(), "--backbone", TestModels.MOBILENET.toString(),
+                "--model", dir.toString(), "--results", results.toString(), "--cache-dir", cache.toString(), "--no-progress",
+                "--offline");
+        assertThat(intoAFolder.exitCode()).isEqualTo(1);
+        assertThat(intoAFolder.err()).startsWith("error: " + dir + " is a folder; give a file name").doesNotContain("Extracting");
+        assertThat(Files.readAllBytes(model)).isEqualTo(modelBefore);
+        assertThat(Files.readAllBytes(results.resolve("metrics.json"))).isEqualTo(metricsBefore);
+    }
+
+    @Test
+    @Order(4)
+    void theModelAndItsMetricsCarryTheSameRunId() throws Exception {
+        String runId = Json.MAPPER.readTree(results.resolve("metrics.json").toFile()).get("run_id").asText();
+        try (ImageClassifier classifier = ImageClassifier.load(model)) {
+            assertThat(runId).hasSize(36).isEqualTo(classifier.metadata().training().get("run_id"));
+        }
     }
 
     @Test
