@@ -1,7 +1,6 @@
 package dev.imageclassifier.model;
 
 import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.imageclassifier.io.Json;
 import dev.imageclassifier.vision.Preprocessing;
 
@@ -47,18 +46,9 @@ public record ModelMetadata(List<String> labels, Preprocessing preprocessing, St
 
     /** The ONNX metadata_props, every value a string (JSON where structured). */
     public Map<String, String> toProperties() {
-        Map<String, Object> pre = new LinkedHashMap<>();
-        pre.put("resize", preprocessing.resize());
-        pre.put("crop", preprocessing.crop());
-        pre.put("mean", preprocessing.mean());
-        pre.put("std", preprocessing.std());
-        pre.put("interpolation", "bilinear-antialias");
-        pre.put("scale", "1/255");
-        pre.put("channel_order", "RGB");
-        pre.put("layout", "NCHW");
         Map<String, String> props = new LinkedHashMap<>();
         props.put(LABELS, Json.compact(labels));
-        props.put(PREPROCESSING, Json.compact(pre));
+        props.put(PREPROCESSING, Json.compact(PreprocessingProperties.of(preprocessing)));
         props.put(BACKBONE_NAME, backboneName);
         props.put(BACKBONE_SHA256, backboneSha256);
         props.put(FEATURE_DIM, Integer.toString(featureDim));
@@ -80,9 +70,8 @@ public record ModelMetadata(List<String> labels, Preprocessing preprocessing, St
         }
         try {
             List<String> labels = Json.MAPPER.readValue(props.get(LABELS), new TypeReference<>() { });
-            JsonNode pre = Json.MAPPER.readTree(props.get(PREPROCESSING));
-            Preprocessing preprocessing = new Preprocessing(pre.get("resize").asInt(), pre.get("crop").asInt(),
-                    floats(pre.get("mean")), floats(pre.get("std")));
+            Preprocessing preprocessing = Json.MAPPER.readValue(props.get(PREPROCESSING), PreprocessingProperties.class)
+                    .toPreprocessing();
             Map<String, Object> training = parseMap(props.get(TRAINING));
             Map<String, Object> metrics = parseMap(props.get(METRICS));
             return new ModelMetadata(labels, preprocessing, props.get(BACKBONE_NAME),
@@ -95,13 +84,5 @@ public record ModelMetadata(List<String> labels, Preprocessing preprocessing, St
 
     private static Map<String, Object> parseMap(String json) throws IOException {
         return json == null ? Map.of() : Json.MAPPER.readValue(json, new TypeReference<Map<String, Object>>() { });
-    }
-
-    private static float[] floats(JsonNode array) {
-        float[] values = new float[array.size()];
-        for (int i = 0; i < values.length; i++) {
-            values[i] = (float) array.get(i).asDouble();
-        }
-        return values;
     }
 }
