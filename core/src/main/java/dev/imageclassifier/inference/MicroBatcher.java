@@ -1,10 +1,6 @@
 package dev.imageclassifier.inference;
 
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.DistributionSummary;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,11 +61,7 @@ public final class MicroBatcher<I, O> implements AutoCloseable {
     private final List<Thread> workers = new ArrayList<>();
     private volatile boolean accepting = true;
 
-    private final DistributionSummary batchSizes;
-    private final Timer inferenceTime;
-    private final Timer queueWait;
-    private final Counter rejected;
-    private final Counter expired;
+    private final BatchMeters meters;
 
     /**
      * @param name     prefix of the thread and meter names (e.g. {@code classifier})
@@ -87,19 +79,7 @@ public final class MicroBatcher<I, O> implements AutoCloseable {
         this.maxDelayNanos = maxDelay.toNanos();
         this.capacity = capacity;
         this.slots = new Semaphore(capacity);
-        this.batchSizes = DistributionSummary.builder(name + ".batch.size").description("Images per model call")
-                .serviceLevelObjectives(1, 2, 4, 8, 16, 32, 64).register(registry);
-        this.inferenceTime = Timer.builder(name + ".inference").description("Duration of one model call (a whole batch)")
-                .serviceLevelObjectives(ms(5), ms(10), ms(25), ms(50), ms(100), ms(250), ms(500), ms(1000)).register(registry);
-        this.queueWait = Timer.builder(name + ".queue.wait").description("Time a preprocessed image waited for its batch")
-                .serviceLevelObjectives(ms(1), ms(5), ms(10), ms(25), ms(50), ms(100), ms(250), ms(1000)).register(registry);
-        this.rejected = Counter.builder(name + ".rejected").description("Images refused because the queue was full").register(registry);
-        this.expired = Counter.builder(name + ".expired").description("Queued images dropped because their client gave up")
-                .register(registry);
-        Gauge.builder(name + ".queue.depth", queue, BlockingQueue::size).description("Preprocessed images waiting for the model")
-                .register(registry);
-        Gauge.builder(name + ".incoming", incoming, AtomicInteger::get).description("Admitted images still being preprocessed")
-                .register(registry);
+        this.meters = new BatchMeters(name, registry, queue::size, incoming::get);
         for (int i = 1; i <= runners; i++) {
             Thread worker = new Thread(this::loop, name + "-batcher-" + i);
             worker.setDaemon(true);
@@ -122,7 +102,7 @@ public final class MicroBatcher<I, O> implements AutoCloseable {
     public Slot reserve(int count, long deadline) throws QueueFullException {
         checkAccepting();
         if (!slots.tryAcquire(count)) {
-            rejected.increment();
+            meters.rejected();
             throw new QueueFullException("The server is busy: " + capacity + " images are already queued");
         }
         return admitted(count, deadline);
@@ -263,12 +243,12 @@ public final class MicroBatcher<I, O> implements AutoCloseable {
         slots.release();
         long now = System.nanoTime();
         if (job.future.isDone()) {
-            expired.increment(); // cancelled by its client
+            meters.expired(); // cancelled by its client
         } else if (now - job.deadline > 0) {
-            expired.increment();
+            meters.expired();
             job.future.completeExceptionally(new TimeoutException("gave up waiting for the model"));
         } else {
-            queueWait.record(now - job.enqueued, TimeUnit.NANOSECONDS);
+            meters.queued(now - job.enqueued);
             batch.add(job);
         }
     }
@@ -283,8 +263,7 @@ public final class MicroBatcher<I, O> implements AutoCloseable {
             if (outputs.size() != inputs.size()) {
                 throw new IllegalStateException("the batch function answered " + outputs.size() + " outputs for " + inputs.size() + " inputs");
             }
-            inferenceTime.record(took, TimeUnit.NANOSECONDS);
-            batchSizes.record(batch.size());
+            meters.batch(batch.size(), took);
             for (int i = 0; i < batch.size(); i++) {
                 Job<I, O> job = batch.get(i);
                 job.future.complete(new Result<>(outputs.get(i), batch.size(), start - job.enqueued, took));
@@ -323,9 +302,5 @@ public final class MicroBatcher<I, O> implements AutoCloseable {
     @Override
     public void close() {
         close(Duration.ofSeconds(5));
-    }
-
-    private static Duration ms(long millis) {
-        return Duration.ofMillis(millis);
     }
 }
