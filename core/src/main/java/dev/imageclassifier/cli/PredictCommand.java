@@ -1,5 +1,6 @@
 package dev.imageclassifier.cli;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.imageclassifier.ClassifierOptions;
 import dev.imageclassifier.ImageClassifier;
 import dev.imageclassifier.Prediction;
@@ -18,10 +19,8 @@ import java.io.PrintWriter;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 
 @Command(name = "predict", mixinStandardHelpOptions = true,
@@ -71,16 +70,16 @@ final class PredictCommand implements Callable<Integer> {
     private String format(Path image, Prediction prediction) {
         List<ScoredLabel> top = prediction.top(Math.max(1, topK));
         if (json) {
-            Map<String, Object> row = new LinkedHashMap<>();
-            row.put("file", image.toString());
-            row.put("predicted_class", prediction.label());
-            row.put("confidence", prediction.confidence());
-            row.put("predictions", top);
-            return Json.compact(row);
+            return Json.compact(new Line(image.toString(), prediction.label(), prediction.confidence(), top));
         }
         StringBuilder line = new StringBuilder(image.toString()).append(':');
         top.forEach(t -> line.append(String.format(Locale.ROOT, " %s %.2f%%", t.label(), 100 * t.confidence())));
         return line.toString();
+    }
+
+    /** One line of {@code --json}: the server's field names, with the file. */
+    record Line(String file, @JsonProperty("predicted_class") String predictedClass, float confidence,
+                List<ScoredLabel> predictions) {
     }
 
     /** What went wrong with one file, in words (the exception of a missing file is just its name). */

@@ -14,6 +14,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
@@ -54,6 +55,11 @@ final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--lr", paramLabel = "RATE", description = "Override the recipe's initial learning rate.")
     Double learningRate;
+
+    @Option(names = "--weight-decay", paramLabel = "L2[,L2...]", split = ",",
+            description = "Override the recipe's L2 weight decay: one value fixes it, several are candidates chosen on the "
+                    + "hold-out part of the training images (default recipe: chosen from its own candidates).")
+    List<Double> weightDecay;
 
     @Option(names = "--heads", paramLabel = "N",
             description = "Override how many heads are trained side by side from different seeds and averaged into "
@@ -119,6 +125,11 @@ final class TrainCommand implements Callable<Integer> {
         }
         if (heads != null) {
             chosen.heads(heads);
+        }
+        if (weightDecay != null && weightDecay.size() == 1) {
+            chosen.weightDecay(weightDecay.get(0)).weightDecayCandidates(List.of());
+        } else if (weightDecay != null) {
+            chosen.weightDecayCandidates(weightDecay);
         }
         return chosen.build();
     }

@@ -93,12 +93,6 @@ public final class ImagePipeline implements AutoCloseable {
         return start(batcher.awaitSlot(views.size(), noDeadline), image, views, contentSeed, noDeadline);
     }
 
-    /** Rows already preprocessed (e.g. a benchmark's ready input), waiting while the queue is full. */
-    public CompletableFuture<Output> submitRows(float[][] rows) throws QueueFullException, InterruptedException {
-        MicroBatcher<float[], float[]>.Slot slot = batcher.awaitSlot(rows.length, System.nanoTime() + TimeUnit.DAYS.toNanos(365));
-        return collect(slot.submit(List.of(rows)), 0);
-    }
-
     private CompletableFuture<Output> start(MicroBatcher<float[], float[]>.Slot slot, byte[] image, List<View> views,
                                             long contentSeed, long deadline) throws QueueFullException {
         CompletableFuture<Prepared> prepared;

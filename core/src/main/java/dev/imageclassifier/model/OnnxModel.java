@@ -8,7 +8,9 @@ import ai.onnxruntime.TensorInfo;
 import dev.imageclassifier.inference.BatchRunner;
 import dev.imageclassifier.inference.TensorBatch;
 
+import java.io.IOException;
 import java.nio.FloatBuffer;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
@@ -37,7 +39,7 @@ public final class OnnxModel implements BatchRunner, AutoCloseable {
     /** Creates a session from serialised model bytes. */
     public static OnnxModel create(byte[] model, String outputName, RuntimeOptions options) throws InvalidModelException {
         try (OrtSession.SessionOptions sessionOptions = options.toSessionOptions()) {
-            return wrap(OnnxRuntimeLibraries.environment().createSession(model, sessionOptions), outputName);
+            return wrap(OnnxRuntimeLibraries.environment().createSession(Int8Arithmetic.forThisCpu(model), sessionOptions), outputName);
         } catch (OrtException e) {
             throw new InvalidModelException("ONNX Runtime cannot load the model: " + e.getMessage(), e);
         }
@@ -46,7 +48,13 @@ public final class OnnxModel implements BatchRunner, AutoCloseable {
     /** Creates a session from a model file. */
     public static OnnxModel open(Path file, String outputName, RuntimeOptions options) throws InvalidModelException {
         try (OrtSession.SessionOptions sessionOptions = options.toSessionOptions()) {
-            return wrap(OnnxRuntimeLibraries.environment().createSession(file.toString(), sessionOptions), outputName);
+            OrtEnvironment environment = OnnxRuntimeLibraries.environment();
+            OrtSession session = Int8Arithmetic.EXACT_WEIGHTS_NEEDED
+                    ? environment.createSession(Int8Arithmetic.forThisCpu(Files.readAllBytes(file)), sessionOptions)
+                    : environment.createSession(file.toString(), sessionOptions);
+            return wrap(session, outputName);
+        } catch (IOException e) {
+            throw new InvalidModelException("Cannot read " + file + ": " + e.getMessage(), e);
         } catch (OrtException e) {
             throw new InvalidModelException("ONNX Runtime cannot load " + file + ": " + e.getMessage(), e);
         }

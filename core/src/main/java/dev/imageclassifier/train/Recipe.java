@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import dev.imageclassifier.vision.Augmentation;
 
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -27,6 +28,8 @@ import java.util.Locale;
  * @param holdoutFraction stratified slice of the TRAINING images that picks the best epoch (0: none);
  *                        the head is then trained again on all training images for that many epochs
  * @param patience        epochs without hold-out improvement before stopping early (0: never)
+ * @param weightDecayCandidates weight decays to choose from on the hold-out (lowest hold-out loss wins; the
+ *                        head is then refit with it); empty: always {@code weightDecay}
  * @param heads           heads trained side by side from different seeds (starts and shuffles) whose
  *                        weights are averaged into one: the logits of the average are the average of the
  *                        logits, so this ensemble costs nothing when serving and cancels SGD noise
@@ -35,11 +38,12 @@ import java.util.Locale;
  * {@link #toBuilder()}: {@code Recipe.DEFAULT.toBuilder().epochs(15).build()}.
  */
 @JsonPropertyOrder({"name", "optimizer", "learning_rate", "momentum", "batch_size", "epochs", "lr_step_size", "lr_gamma",
-        "weight_decay", "center_view", "flip_view", "augmented_views", "augmentation", "one_view_per_epoch",
+        "weight_decay", "weight_decay_candidates", "center_view", "flip_view", "augmented_views", "augmentation", "one_view_per_epoch",
         "holdout_fraction", "early_stopping_patience", "averaged_heads"})
 public record Recipe(String name, @JsonProperty("learning_rate") double learningRate, double momentum,
                      @JsonProperty("batch_size") int batchSize, int epochs, @JsonProperty("lr_step_size") int stepSize,
                      @JsonProperty("lr_gamma") double gamma, @JsonProperty("weight_decay") double weightDecay,
+                     @JsonProperty("weight_decay_candidates") List<Double> weightDecayCandidates,
                      @JsonProperty("center_view") boolean centerView, @JsonProperty("flip_view") boolean flipView,
                      @JsonProperty("augmented_views") int augmentedViews, @JsonIgnore Augmentation augmentation,
                      @JsonProperty("one_view_per_epoch") boolean oneViewPerEpoch,
@@ -69,9 +73,10 @@ public record Recipe(String name, @JsonProperty("learning_rate") double learning
     public Recipe {
         if (learningRate <= 0 || batchSize <= 0 || epochs <= 0 || stepSize <= 0 || gamma <= 0 || weightDecay < 0
                 || momentum < 0 || momentum >= 1 || holdoutFraction < 0 || holdoutFraction >= 0.5 || augmentedViews < 0
-                || patience < 0 || heads < 1) {
+                || patience < 0 || heads < 1 || weightDecayCandidates.stream().anyMatch(d -> !(d >= 0))) {
             throw new IllegalArgumentException("invalid recipe: " + this);
         }
+        weightDecayCandidates = List.copyOf(weightDecayCandidates);
         if (!centerView && !flipView && augmentedViews == 0) {
             throw new IllegalArgumentException("recipe '" + name + "' trains on no view at all");
         }
@@ -107,7 +112,8 @@ public record Recipe(String name, @JsonProperty("learning_rate") double learning
 
     public Builder toBuilder() {
         return new Builder(name).learningRate(learningRate).momentum(momentum).batchSize(batchSize).epochs(epochs)
-                .stepSize(stepSize).gamma(gamma).weightDecay(weightDecay).centerView(centerView).flipView(flipView)
+                .stepSize(stepSize).gamma(gamma).weightDecay(weightDecay).weightDecayCandidates(weightDecayCandidates)
+                .centerView(centerView).flipView(flipView)
                 .augmentedViews(augmentedViews).augmentation(augmentation).oneViewPerEpoch(oneViewPerEpoch)
                 .holdoutFraction(holdoutFraction).patience(patience).heads(heads);
     }
@@ -122,6 +128,7 @@ public record Recipe(String name, @JsonProperty("learning_rate") double learning
         private int stepSize = 10;
         private double gamma = 0.1;
         private double weightDecay;
+        private List<Double> weightDecayCandidates = List.of();
         private boolean centerView = true;
         private boolean flipView;
         private int augmentedViews;
@@ -175,6 +182,12 @@ public record Recipe(String name, @JsonProperty("learning_rate") double learning
             return this;
         }
 
+        /** Weight decays to choose from on the hold-out; empty: always the one of {@link #weightDecay}. */
+        public Builder weightDecayCandidates(List<Double> value) {
+            weightDecayCandidates = value;
+            return this;
+        }
+
         public Builder centerView(boolean value) {
             centerView = value;
             return this;
@@ -217,7 +230,7 @@ public record Recipe(String name, @JsonProperty("learning_rate") double learning
         }
 
         public Recipe build() {
-            return new Recipe(name, learningRate, momentum, batchSize, epochs, stepSize, gamma, weightDecay,
+            return new Recipe(name, learningRate, momentum, batchSize, epochs, stepSize, gamma, weightDecay, weightDecayCandidates,
                     centerView || (augmentedViews == 0 && !flipView), flipView, augmentedViews, augmentation, oneViewPerEpoch,
                     holdoutFraction, patience, heads);
         }

@@ -10,6 +10,7 @@ import dev.imageclassifier.io.Json;
 import dev.imageclassifier.io.Progress;
 import dev.imageclassifier.model.BackboneGraph;
 import dev.imageclassifier.model.ClassifierGraph;
+import dev.imageclassifier.model.Int8Arithmetic;
 import dev.imageclassifier.model.InvalidModelException;
 import dev.imageclassifier.model.ModelMetadata;
 import dev.imageclassifier.vision.Preprocessing;
@@ -105,7 +106,8 @@ public final class TrainingRun {
 
     private FeatureCache cache(BackboneGraph backbone, Preprocessing preprocessing) {
         return options.cacheDir() == null ? FeatureCache.disabled()
-                : new FeatureCache(options.cacheDir(), backbone.sha256(), backbone.featureSource(), preprocessing);
+                : new FeatureCache(options.cacheDir(), backbone.sha256(), backbone.featureSource() + Int8Arithmetic.cacheTag(),
+                        preprocessing);
     }
 
     private FeatureExtractor.Result extract(FeatureExtractor extractor, Dataset data)
@@ -162,10 +164,12 @@ public final class TrainingRun {
 
     private HeadTrainer.Result trainHead(Samples samples, Dataset data) throws IOException {
         Recipe recipe = options.recipe();
-        log.printf(Locale.ROOT, "Training the head (%s recipe): %d images, %d classes, up to %d epochs%s%n",
+        log.printf(Locale.ROOT, "Training the head (%s recipe): %d images, %d classes, up to %d epochs%s%s%n",
                 recipe.name(), samples.train().length, data.labels().size(), recipe.epochs(),
-                recipe.heads() > 1 ? ", the average of " + recipe.heads() + " heads" : "");
-        try (Progress progress = bar("Epochs", recipe.epochs(), "epoch")) {
+                recipe.heads() > 1 ? ", the average of " + recipe.heads() + " heads" : "",
+                recipe.weightDecayCandidates().isEmpty() ? "" : ", weight decay chosen on the hold-out from "
+                        + recipe.weightDecayCandidates());
+        try (Progress progress = bar("Epochs", HeadTrainer.progressEpochs(recipe), "epoch")) {
             return new HeadTrainer(recipe, data.seed(), options.runtime())
                     .train(samples.train(), samples.trainLabels(), data.labels().size(), progress);
         } catch (ai.onnxruntime.OrtException e) {
@@ -188,13 +192,13 @@ public final class TrainingRun {
         String runId = UUID.randomUUID().toString();
         String created = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
         SplitManifest split = data.manifest();
-        TrainingReport.Facts facts = new TrainingReport.Facts(options.recipe(), data.seed(), split.fingerprint(),
+        TrainingReport.Facts facts = new TrainingReport.Facts(options.recipe(), head.weightDecay(), data.seed(), split.fingerprint(),
                 split.filesFingerprint(), samples.train().length, samples.val().length, head.bestEpoch(), runId);
         ModelMetadata metadata = new ModelMetadata(data.labels(), preprocessing, backbone.name(), backbone.sha256(), featureDim,
                 Json.toMap(facts), Json.toMap(metrics.headline()), created, options.projectVersion());
         TrainingReport report = new TrainingReport(metrics.report(),
                 new TrainingReport.Backbone(backbone.name(), backbone.sha256(), featureDim, backbone.featureSource()),
-                options.recipe(), data.seed(),
+                options.recipe(), TrainingReport.Regularization.of(head), data.seed(),
                 new TrainingReport.Split(options.split().toString(), split.fingerprint(), samples.train().length,
                         samples.val().length, features.skipped().size()),
                 new TrainingReport.Timings(features.seconds(), features.imagesPerSecond(), features.computed(), features.cached(),

@@ -4,6 +4,7 @@ import dev.imageclassifier.io.Progress;
 import dev.imageclassifier.model.RuntimeOptions;
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
 import java.util.SplittableRandom;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -165,5 +166,43 @@ class HeadTrainerTest {
             sum += v;
         }
         assertThat(sum).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-5));
+    }
+
+    /** Few noisy samples in many dimensions, ten of which carry the class: weak decay memorises the noise. */
+    private static float[][][] noisy(int perClass, long seed, int[] labelsOut) {
+        SplittableRandom random = new SplittableRandom(seed);
+        float[][][] views = new float[2 * perClass][][];
+        for (int i = 0; i < views.length; i++) {
+            int label = i % 2;
+            labelsOut[i] = random.nextDouble() < 0.15 ? 1 - label : label; // 15 % of the labels are wrong
+            float[] x = new float[400];
+            for (int d = 0; d < x.length; d++) {
+                x[d] = (float) (random.nextGaussian() * 2);
+            }
+            for (int d = 0; d < 10; d++) {
+                x[d] += label == 0 ? -1f : 1f;
+            }
+            views[i] = new float[][] {x};
+        }
+        return views;
+    }
+
+    @Test
+    void theHoldOutChoosesTheStrongerWeightDecayOnANoisyProblem() throws Exception {
+        int[] labels = new int[120];
+        float[][][] train = noisy(60, 21, labels);
+        int[] testLabels = new int[2000];
+        float[][][] test = noisy(1000, 22, testLabels);
+        Recipe choosing = Recipe.DEFAULT.toBuilder().heads(1).holdoutFraction(0.25).epochs(40).patience(10)
+                .weightDecayCandidates(List.of(1e-5, 0.3)).build();
+        HeadTrainer.Result chosen = new HeadTrainer(choosing, 5).train(train, labels, 2, Progress.NONE);
+        assertThat(chosen.candidates()).extracting(HeadTrainer.Candidate::weightDecay).containsExactly(1e-5, 0.3);
+        assertThat(chosen.candidates().get(1).holdoutLoss()).isLessThan(chosen.candidates().get(0).holdoutLoss());
+        assertThat(chosen.weightDecay()).isEqualTo(0.3);
+
+        Recipe weak = choosing.toBuilder().weightDecay(1e-5).weightDecayCandidates(List.of()).build();
+        HeadTrainer.Result fixed = new HeadTrainer(weak, 5).train(train, labels, 2, Progress.NONE);
+        assertThat(fixed.candidates()).isEmpty();
+        assertThat(accuracy(chosen.head(), test, testLabels)).isGreaterThan(accuracy(fixed.head(), test, testLabels));
     }
 }
