@@ -96,7 +96,7 @@ final class TrainCommand implements Callable<Integer> {
         CacheDirectory cache = CacheDirectory.resolve(backbone.cacheDir);
         ResolvedBackbone resolved = BackboneResolver.standard(cache.root(), backbone.offline).resolve(backbone.backbone);
         Recipe chosen = recipe();
-        TrainingOptions options = TrainingOptions.builder(split.path, resolved.path()).backboneName(resolved.name())
+        TrainingOptions options = TrainingOptions.builder(split.path, resolved.path()).backboneName(resolved.name()).backboneUrl(resolved.url())
                 .model(model.path).results(results).cacheDir(noCache ? null : cache.features()).recipe(chosen).seed(seed)
                 .runtime(inference.options()).decodeThreads(decodeThreads).batchSize(batchSize).progress(!noProgress.set)
                 .projectVersion(ProjectVersion.get()).build();

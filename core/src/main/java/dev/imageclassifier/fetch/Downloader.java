@@ -1,19 +1,23 @@
 package dev.imageclassifier.fetch;
 
+import dev.imageclassifier.io.ProgressText;
 import dev.imageclassifier.io.Sha256;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.net.Proxy;
+import java.net.UnknownHostException;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
+import java.nio.channels.UnresolvedAddressException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -21,6 +25,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Executors;
@@ -93,6 +98,11 @@ public final class Downloader {
         this.client = builder.build();
     }
 
+    /** Where this downloader tells the user what it does; others that fetch through it (unpacking, waiting) say it there too. */
+    public DownloadProgress progress() {
+        return options.progress();
+    }
+
     /** The part file a download of {@code target} writes to until it is complete. */
     public static Path partFile(Path target) {
         return target.resolveSibling(target.getFileName() + ".part");
@@ -125,6 +135,9 @@ public final class Downloader {
 
         try (FileChannel channel = FileChannel.open(part, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
             lockOrFail(channel, part, url); // closing the channel releases it
+            options.progress().note(channel.size() > 0
+                    ? "Resuming the download of " + url + " at " + ProgressText.size(channel.size())
+                    : "Downloading " + url);
             try {
                 transfer(url, channel, validator, target.getFileName().toString());
                 channel.force(true); // on disk before the rename makes it look complete
@@ -164,13 +177,7 @@ public final class Downloader {
     }
 
     private static void lockOrFail(FileChannel channel, Path part, URI url) throws IOException {
-        FileLock lock;
-        try {
-            lock = channel.tryLock();
-        } catch (OverlappingFileLockException e) {
-            lock = null;
-        }
-        if (lock == null) {
+        if (FileLocks.tryLock(channel) == null) {
             throw new DownloadException("another download of " + url + " is writing " + part + "; wait for it to finish", url);
         }
     }
@@ -188,7 +195,10 @@ public final class Downloader {
                             + (attempt == 1 ? "" : "s") + "; last error: " + failure.getMessage()
                             + (kept > 0 ? ". The " + kept + " bytes received are kept and the next run resumes from them." : ""), url);
                 }
-                sleep(backoff(attempt, failure.retryAfter), url);
+                Duration wait = backoff(attempt, failure.retryAfter);
+                options.progress().note("Download attempt " + attempt + " of " + options.maxAttempts() + " failed: "
+                        + failure.getMessage() + "; " + (wait.isZero() ? "retrying now" : "retrying in " + seconds(wait)));
+                sleep(wait, url);
             }
         }
     }
@@ -208,10 +218,15 @@ public final class Downloader {
         HttpResponse<InputStream> response;
         try {
             response = client.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+        } catch (HttpConnectTimeoutException e) {
+            throw new RetryableFailure("no connection to " + peer(url) + " within " + seconds(options.connectTimeout()));
         } catch (HttpTimeoutException e) {
-            throw new RetryableFailure("no response within " + options.idleTimeout().toSeconds() + " s (" + e.getMessage() + ")");
+            throw new RetryableFailure("no response from " + peer(url) + " within " + seconds(options.idleTimeout()));
+        } catch (ConnectException e) {
+            throw new RetryableFailure((causedBy(e, UnresolvedAddressException.class) || causedBy(e, UnknownHostException.class)
+                    ? "cannot resolve " : "connection refused by ") + peer(url));
         } catch (IOException e) {
-            throw new RetryableFailure((e instanceof ConnectException ? "cannot connect: " : "request failed: ") + describe(e));
+            throw new RetryableFailure("request failed: " + describe(e));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new DownloadException("interrupted while downloading " + url, url, 0, e);
@@ -351,6 +366,30 @@ public final class Downloader {
         } catch (IOException e) {
             // the stream is being abandoned; the reader reports the stall
         }
+    }
+
+    /** Who the connection goes to: the server, or the proxy in between. */
+    private String peer(URI url) {
+        List<Proxy> proxies = options.proxy().select(url);
+        if (!proxies.isEmpty() && proxies.get(0).address() instanceof InetSocketAddress proxy) {
+            return "the proxy " + proxy.getHostString() + ":" + proxy.getPort();
+        }
+        int port = url.getPort() >= 0 ? url.getPort() : url.getScheme().equalsIgnoreCase("https") ? 443 : 80;
+        return url.getHost() + ":" + port;
+    }
+
+    private static boolean causedBy(Throwable e, Class<? extends Throwable> type) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (type.isInstance(t)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String seconds(Duration duration) {
+        long millis = duration.toMillis();
+        return millis % 1000 == 0 ? millis / 1000 + " s" : String.format(Locale.ROOT, "%.1f s", millis / 1000.0);
     }
 
     private static String describe(IOException e) {

@@ -22,15 +22,17 @@ import java.util.Map;
  * @param metrics          headline validation metrics (accuracy, top-5, ...)
  * @param createdAt        ISO-8601 instant
  * @param projectVersion   version of this project that wrote the file
+ * @param backboneUrl      the http(s) URL the backbone was downloaded from, or null for a local file
  */
 public record ModelMetadata(List<String> labels, Preprocessing preprocessing, String backboneName, String backboneSha256,
                             int featureDim, Map<String, Object> training, Map<String, Object> metrics,
-                            String createdAt, String projectVersion) {
+                            String createdAt, String projectVersion, String backboneUrl) {
 
     public static final String LABELS = "labels";
     public static final String PREPROCESSING = "preprocessing";
     public static final String BACKBONE_NAME = "backbone.name";
     public static final String BACKBONE_SHA256 = "backbone.sha256";
+    public static final String BACKBONE_URL = "backbone.url";
     public static final String FEATURE_DIM = "backbone.feature_dim";
     public static final String TRAINING = "training";
     public static final String METRICS = "metrics";
@@ -44,6 +46,12 @@ public record ModelMetadata(List<String> labels, Preprocessing preprocessing, St
         metrics = Map.copyOf(metrics);
     }
 
+    /** Metadata of a model whose backbone was a local file (no URL to record). */
+    public ModelMetadata(List<String> labels, Preprocessing preprocessing, String backboneName, String backboneSha256, int featureDim,
+                         Map<String, Object> training, Map<String, Object> metrics, String createdAt, String projectVersion) {
+        this(labels, preprocessing, backboneName, backboneSha256, featureDim, training, metrics, createdAt, projectVersion, null);
+    }
+
     /** The ONNX metadata_props, every value a string (JSON where structured). */
     public Map<String, String> toProperties() {
         Map<String, String> props = new LinkedHashMap<>();
@@ -51,6 +59,9 @@ public record ModelMetadata(List<String> labels, Preprocessing preprocessing, St
         props.put(PREPROCESSING, Json.compact(PreprocessingProperties.of(preprocessing)));
         props.put(BACKBONE_NAME, backboneName);
         props.put(BACKBONE_SHA256, backboneSha256);
+        if (backboneUrl != null) {
+            props.put(BACKBONE_URL, backboneUrl);
+        }
         props.put(FEATURE_DIM, Integer.toString(featureDim));
         props.put(TRAINING, Json.compact(training));
         props.put(METRICS, Json.compact(metrics));
@@ -76,7 +87,7 @@ public record ModelMetadata(List<String> labels, Preprocessing preprocessing, St
             Map<String, Object> metrics = parseMap(props.get(METRICS));
             return new ModelMetadata(labels, preprocessing, props.get(BACKBONE_NAME),
                     props.getOrDefault(BACKBONE_SHA256, ""), Integer.parseInt(props.getOrDefault(FEATURE_DIM, "0")),
-                    training, metrics, props.getOrDefault(CREATED_AT, ""), props.getOrDefault(PROJECT_VERSION, ""));
+                    training, metrics, props.getOrDefault(CREATED_AT, ""), props.getOrDefault(PROJECT_VERSION, ""), props.get(BACKBONE_URL));
         } catch (IOException | RuntimeException e) {
             throw new InvalidModelException("the classifier's metadata is unreadable: " + e.getMessage(), e);
         }

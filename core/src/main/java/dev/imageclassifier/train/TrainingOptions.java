@@ -12,6 +12,7 @@ import java.util.Objects;
  * @param split          the split manifest written by {@code prepare}
  * @param backbone       the backbone ONNX file
  * @param backboneName   its name in the model's metadata
+ * @param backboneUrl    the http(s) URL it was downloaded from, recorded in the model's metadata; null for a local file
  * @param model          where the classifier goes
  * @param results        where {@code metrics.json} goes
  * @param cacheDir       the feature cache's root; null disables the cache
@@ -23,7 +24,7 @@ import java.util.Objects;
  * @param progress       progress bars on stderr
  * @param projectVersion recorded in the outputs
  */
-public record TrainingOptions(Path split, Path backbone, String backboneName, Path model, Path results, Path cacheDir,
+public record TrainingOptions(Path split, Path backbone, String backboneName, String backboneUrl, Path model, Path results, Path cacheDir,
                               Recipe recipe, Long seed, RuntimeOptions runtime, int decodeThreads, int batchSize,
                               boolean progress, String projectVersion) {
 
@@ -44,6 +45,7 @@ public record TrainingOptions(Path split, Path backbone, String backboneName, Pa
         private final Path split;
         private final Path backbone;
         private String backboneName;
+        private String backboneUrl;
         private Path model = Path.of("model", "classifier.onnx");
         private Path results = Path.of("results");
         private Path cacheDir;
@@ -63,6 +65,11 @@ public record TrainingOptions(Path split, Path backbone, String backboneName, Pa
 
         public Builder backboneName(String value) {
             backboneName = value;
+            return this;
+        }
+
+        public Builder backboneUrl(String value) {
+            backboneUrl = value;
             return this;
         }
 
@@ -118,7 +125,7 @@ public record TrainingOptions(Path split, Path backbone, String backboneName, Pa
         }
 
         public TrainingOptions build() {
-            return new TrainingOptions(split, backbone, backboneName, model, results, cacheDir, recipe, seed, runtime,
+            return new TrainingOptions(split, backbone, backboneName, backboneUrl, model, results, cacheDir, recipe, seed, runtime,
                     decodeThreads, batchSize, progress, projectVersion);
         }
     }

@@ -123,8 +123,9 @@ public final class TrainingRun {
         try (Progress progress = bar("Features", files.size(), "img")) {
             features = extractor.extract(files, i -> i < data.train().size() ? trainViews : valViews, progress);
         }
-        log.printf(Locale.ROOT, "Features: %d computed (%.1f img/s), %d from cache, %.1f s%n",
-                features.computed(), features.imagesPerSecond(), features.cached(), features.seconds());
+        log.println(features.computed() == 0 ? String.format(Locale.ROOT, "Features: all %d from cache, %.1f s", features.cached(), features.seconds())
+                : String.format(Locale.ROOT, "Features: %d computed (%.1f img/s), %d from cache, %.1f s",
+                features.computed(), features.imagesPerSecond(), features.cached(), features.seconds()));
         if (features.cacheErrors() > 0) {
             log.printf(Locale.ROOT, "warning: %d feature(s) could not be written to the cache; they will be computed again%n",
                     features.cacheErrors());
@@ -195,7 +196,7 @@ public final class TrainingRun {
         TrainingReport.Facts facts = new TrainingReport.Facts(options.recipe(), head.weightDecay(), data.seed(), split.fingerprint(),
                 split.filesFingerprint(), samples.train().length, samples.val().length, head.bestEpoch(), runId);
         ModelMetadata metadata = new ModelMetadata(data.labels(), preprocessing, backbone.name(), backbone.sha256(), featureDim,
-                Json.toMap(facts), Json.toMap(metrics.headline()), created, options.projectVersion());
+                Json.toMap(facts), Json.toMap(metrics.headline()), created, options.projectVersion(), options.backboneUrl());
         TrainingReport report = new TrainingReport(metrics.report(),
                 new TrainingReport.Backbone(backbone.name(), backbone.sha256(), featureDim, backbone.featureSource()),
                 options.recipe(), TrainingReport.Regularization.of(head), data.seed(),

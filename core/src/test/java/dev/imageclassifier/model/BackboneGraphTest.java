@@ -4,6 +4,11 @@ import ai.onnx.proto.OnnxMl.ModelProto;
 import dev.imageclassifier.TestModels;
 import dev.imageclassifier.inference.TensorBatch;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -67,5 +72,34 @@ class BackboneGraphTest {
             assertThat(m.outputWidth(3, 224, 224)).isEqualTo(1280);
             assertThat(r.outputWidth(3, 224, 224)).isEqualTo(2048);
         }
+    }
+
+    @Test
+    void aClassifierTrainedHereIsRefusedAsABackboneWithWhatToPassInstead(@TempDir Path dir) throws Exception {
+        Path classifier = TestModels.randomHeadClassifier(dir, List.of("ant", "bee", "cat"), 1);
+
+        assertThatThrownBy(() -> BackboneGraph.load(classifier, "classifier"))
+                .isInstanceOf(InvalidModelException.class)
+                .hasMessage(classifier + " is a classifier trained by this project (3 classes, backbone mobilenetv2-int8), not a backbone:"
+                        + " give --backbone the ImageNet backbone it was made from (mobilenetv2-int8), and this file to serve, predict"
+                        + " or evaluate as --model");
+    }
+
+    @Test
+    void filesThatAreNoOnnxModelAreNamedForWhatTheyAre(@TempDir Path dir) throws Exception {
+        String advice = ". A backbone is an ImageNet classifier in ONNX form: a registered name (resnet50, mobilenetv2-int8), an .onnx file"
+                + " or an http(s) URL of one";
+        Path text = Files.writeString(dir.resolve("backbone.onnx"), "# my notes about backbones\nuse resnet50\n");
+        assertThatThrownBy(() -> BackboneGraph.load(text, "backbone"))
+                .isInstanceOf(InvalidModelException.class)
+                .hasMessage(text + " is not an ONNX model: it is a text file that begins \"# my notes about backbones\"" + advice);
+
+        Path photo = dir.resolve("photo.onnx");
+        Files.copy(TestModels.CALTECH.resolve("ant/image_0001.jpg"), photo);
+        assertThatThrownBy(() -> BackboneGraph.load(photo, "photo"))
+                .hasMessage(photo + " is not an ONNX model: it is a JPEG image" + advice);
+
+        Path empty = Files.createFile(dir.resolve("empty.onnx"));
+        assertThatThrownBy(() -> BackboneGraph.load(empty, "empty")).hasMessage(empty + " is not an ONNX model: it is empty" + advice);
     }
 }
