@@ -6,9 +6,6 @@ import dev.imageclassifier.io.Sha256;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ConnectException;
-import java.net.InetSocketAddress;
-import java.net.Proxy;
-import java.net.UnknownHostException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
@@ -17,7 +14,6 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.channels.UnresolvedAddressException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -25,7 +21,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
-import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Executors;
@@ -197,7 +192,7 @@ public final class Downloader {
                 }
                 Duration wait = backoff(attempt, failure.retryAfter);
                 options.progress().note("Download attempt " + attempt + " of " + options.maxAttempts() + " failed: "
-                        + failure.getMessage() + "; " + (wait.isZero() ? "retrying now" : "retrying in " + seconds(wait)));
+                        + failure.getMessage() + "; " + (wait.isZero() ? "retrying now" : "retrying in " + FailureWords.seconds(wait)));
                 sleep(wait, url);
             }
         }
@@ -219,14 +214,15 @@ public final class Downloader {
         try {
             response = client.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
         } catch (HttpConnectTimeoutException e) {
-            throw new RetryableFailure("no connection to " + peer(url) + " within " + seconds(options.connectTimeout()));
+            throw new RetryableFailure("no connection to " + FailureWords.peer(url, options.proxy()) + " within "
+                    + FailureWords.seconds(options.connectTimeout()));
         } catch (HttpTimeoutException e) {
-            throw new RetryableFailure("no response from " + peer(url) + " within " + seconds(options.idleTimeout()));
+            throw new RetryableFailure("no response from " + FailureWords.peer(url, options.proxy()) + " within "
+                    + FailureWords.seconds(options.idleTimeout()));
         } catch (ConnectException e) {
-            throw new RetryableFailure((causedBy(e, UnresolvedAddressException.class) || causedBy(e, UnknownHostException.class)
-                    ? "cannot resolve " : "connection refused by ") + peer(url));
+            throw new RetryableFailure(FailureWords.connectFailure(e, FailureWords.peer(url, options.proxy())));
         } catch (IOException e) {
-            throw new RetryableFailure("request failed: " + describe(e));
+            throw new RetryableFailure("request failed: " + FailureWords.describe(e));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new DownloadException("interrupted while downloading " + url, url, 0, e);
@@ -251,9 +247,9 @@ public final class Downloader {
                 Files.deleteIfExists(validator);
                 throw new RetryableFailure("the server cannot resume at byte " + offset + " (HTTP 416); starting over");
             } else if (status == 408 || status == 429 || status >= 500) {
-                throw new RetryableFailure("HTTP " + status + reason(status), retryAfter(response));
+                throw new RetryableFailure("HTTP " + status + FailureWords.httpReason(status), retryAfter(response));
             } else {
-                throw new DownloadException("HTTP " + status + reason(status) + " for " + url, url, status, null);
+                throw new DownloadException("HTTP " + status + FailureWords.httpReason(status) + " for " + url, url, status, null);
             }
             part.truncate(start);
             long length = response.headers().firstValueAsLong("Content-Length").orElse(-1);
@@ -288,7 +284,7 @@ public final class Downloader {
                     if (stalled.get()) {
                         break;
                     }
-                    throw new RetryableFailure("the connection broke after " + part.size() + " bytes: " + describe(e));
+                    throw new RetryableFailure("the connection broke after " + part.size() + " bytes: " + FailureWords.describe(e));
                 }
                 if (n < 0 || stalled.get()) {
                     break;
@@ -366,52 +362,5 @@ public final class Downloader {
         } catch (IOException e) {
             // the stream is being abandoned; the reader reports the stall
         }
-    }
-
-    /** Who the connection goes to: the server, or the proxy in between. */
-    private String peer(URI url) {
-        List<Proxy> proxies = options.proxy().select(url);
-        if (!proxies.isEmpty() && proxies.get(0).address() instanceof InetSocketAddress proxy) {
-            return "the proxy " + proxy.getHostString() + ":" + proxy.getPort();
-        }
-        int port = url.getPort() >= 0 ? url.getPort() : url.getScheme().equalsIgnoreCase("https") ? 443 : 80;
-        return url.getHost() + ":" + port;
-    }
-
-    private static boolean causedBy(Throwable e, Class<? extends Throwable> type) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (type.isInstance(t)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static String seconds(Duration duration) {
-        long millis = duration.toMillis();
-        return millis % 1000 == 0 ? millis / 1000 + " s" : String.format(Locale.ROOT, "%.1f s", millis / 1000.0);
-    }
-
-    private static String describe(IOException e) {
-        String message = e.getMessage();
-        return e.getClass().getSimpleName() + (message == null || message.isBlank() ? "" : ": " + message);
-    }
-
-    private static String reason(int status) {
-        return switch (status) {
-            case 400 -> " (bad request)";
-            case 401 -> " (authentication required)";
-            case 403 -> " (access denied)";
-            case 404 -> " (not found)";
-            case 407 -> " (proxy authentication required; put credentials in the proxy URL)";
-            case 408 -> " (request timeout)";
-            case 410 -> " (gone)";
-            case 429 -> " (too many requests)";
-            case 500 -> " (internal server error)";
-            case 502 -> " (bad gateway)";
-            case 503 -> " (service unavailable)";
-            case 504 -> " (gateway timeout)";
-            default -> "";
-        };
     }
 }

@@ -283,6 +283,14 @@ class DownloaderTest {
     }
 
     @Test
+    void aHostNameThatDoesNotResolveIsSaidSo() {
+        URI url = URI.create("http://no-such-host.invalid/model.bin"); // .invalid never resolves (RFC 2606)
+
+        assertThatThrownBy(() -> new Downloader(downloadOptions(1)).download(url, dir.resolve("model.bin"), null))
+                .hasMessage("could not download " + url + " after 1 attempt; last error: cannot resolve no-such-host.invalid:80");
+    }
+
+    @Test
     void aPartFileLockedByAnotherDownloadIsLeftAlone() throws IOException {
         server.handle("/model.bin", LocalHttpServer.file(content));
         Path target = dir.resolve("model.bin");
