@@ -63,9 +63,13 @@ public final class HeadTrainer {
         this.runtime = runtime;
     }
 
-    /** Epochs the progress bar should expect: one early-stopping run per weight decay tried. */
-    public static int progressEpochs(Recipe recipe) {
-        return recipe.epochs() * Math.max(1, recipe.weightDecayCandidates().size());
+    /** Epochs the progress bar should expect for these training views: one early-stopping run per weight decay. */
+    public static int progressEpochs(Recipe recipe, float[][][] views) {
+        return recipe.forRows(rowsPerEpoch(recipe, views)).epochs() * Math.max(1, recipe.weightDecayCandidates().size());
+    }
+
+    private static int rowsPerEpoch(Recipe recipe, float[][][] views) {
+        return recipe.oneViewPerEpoch() ? views.length : java.util.Arrays.stream(views).mapToInt(v -> v.length).sum();
     }
 
     /**
@@ -90,13 +94,15 @@ public final class HeadTrainer {
             for (int h = 0; h < recipe.heads(); h++) {
                 gradients.add(new HeadGradient(samples.dim, classes, recipe.batchSize(), options));
             }
-            Sgd sgd = new Sgd(gradients, pool, samples, classes);
+            // A small training set is walked more often, so that it gets the recipe's minimum of SGD steps.
+            Recipe schedule = recipe.forRows(rowsPerEpoch(recipe, views));
+            Sgd sgd = new Sgd(schedule, gradients, pool, samples, classes);
             List<Double> decays = held.isEmpty() || recipe.weightDecayCandidates().isEmpty()
                     ? List.of(recipe.weightDecay()) : recipe.weightDecayCandidates();
             List<Candidate> candidates = new ArrayList<>();
             Stop chosen = null;
             for (double decay : decays) {
-                Stop stop = sgd.run(decay, fit, held, recipe.epochs(), progress);
+                Stop stop = sgd.run(decay, fit, held, schedule.epochs(), progress);
                 if (decays.size() > 1) {
                     candidates.add(new Candidate(decay, stop.loss, stop.accuracy, stop.best.epoch));
                 }
@@ -127,12 +133,14 @@ public final class HeadTrainer {
 
     /** SGD of every head side by side, on one training set; the model is their average. */
     private final class Sgd {
+        private final Recipe schedule;
         private final List<HeadGradient> gradients;
         private final ExecutorService pool;
         private final HeadSamples samples;
         private final int classes;
 
-        Sgd(List<HeadGradient> gradients, ExecutorService pool, HeadSamples samples, int classes) {
+        Sgd(Recipe schedule, List<HeadGradient> gradients, ExecutorService pool, HeadSamples samples, int classes) {
+            this.schedule = schedule;
             this.gradients = gradients;
             this.pool = pool;
             this.samples = samples;
@@ -149,7 +157,7 @@ public final class HeadTrainer {
             Stop best = new Stop(decay, null, Double.POSITIVE_INFINITY, Double.NaN, history);
             int sinceBest = 0;
             for (int epoch = 0; epoch < epochs; epoch++) {
-                double lr = recipe.learningRateAt(epoch);
+                double lr = schedule.learningRateAt(epoch);
                 double loss = parallelEpoch(gradients, pool, heads, samples, fit, epoch, lr, decay);
                 HeadWeights average = HeadWeights.average(heads.stream().map(SgdHead::weights).toList());
                 average.epoch = epoch + 1;
@@ -161,7 +169,7 @@ public final class HeadTrainer {
                 if (held.isEmpty() || eval[1] < best.loss) {
                     best = new Stop(decay, average, held.isEmpty() ? Double.NaN : eval[1], eval[0], history);
                     sinceBest = 0;
-                } else if (recipe.patience() > 0 && ++sinceBest >= recipe.patience()) {
+                } else if (schedule.patience() > 0 && ++sinceBest >= schedule.patience()) {
                     break;
                 }
             }

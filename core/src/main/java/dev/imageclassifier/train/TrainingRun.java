@@ -170,7 +170,7 @@ public final class TrainingRun {
                 recipe.heads() > 1 ? ", the average of " + recipe.heads() + " heads" : "",
                 recipe.weightDecayCandidates().isEmpty() ? "" : ", weight decay chosen on the hold-out from "
                         + recipe.weightDecayCandidates());
-        try (Progress progress = bar("Epochs", HeadTrainer.progressEpochs(recipe), "epoch")) {
+        try (Progress progress = bar("Epochs", HeadTrainer.progressEpochs(recipe, samples.train()), "epoch")) {
             return new HeadTrainer(recipe, data.seed(), options.runtime())
                     .train(samples.train(), samples.trainLabels(), data.labels().size(), progress);
         } catch (ai.onnxruntime.OrtException e) {

@@ -89,6 +89,17 @@ class HeadTrainerTest {
     }
 
     @Test
+    void aSmallTrainingSetGetsTheMinimumOfStepsThroughAStretchedSchedule() {
+        Recipe recipe = Recipe.builder("stretch").batchSize(100).epochs(10).stepSize(4).patience(3).minSteps(100).build();
+        assertThat(recipe.forRows(1000)).isSameAs(recipe);             // 10 steps an epoch: 100 steps already
+        Recipe stretched = recipe.forRows(250);                          // 3 steps an epoch: 30 in 10 epochs
+        assertThat(stretched.epochs()).isEqualTo(40);                    // × 4 → 120 steps ≥ 100
+        assertThat(stretched.stepSize()).isEqualTo(16);
+        assertThat(stretched.patience()).isEqualTo(12);
+        assertThat(Recipe.SEED.forRows(10)).isSameAs(Recipe.SEED);       // the reference recipe stays exact
+    }
+
+    @Test
     void trainingIsDeterministicForASeed() throws Exception {
         int[] labels = new int[90];
         float[][][] train = blobs(30, 3, labels);
@@ -123,7 +134,7 @@ class HeadTrainerTest {
     void severalHeadsAreDeterministicAndShareOneEarlyStop() throws Exception {
         int[] labels = new int[300];
         float[][][] train = blobs(100, 6, labels);
-        Recipe recipe = Recipe.DEFAULT.toBuilder().epochs(6).heads(3).build();
+        Recipe recipe = Recipe.DEFAULT.toBuilder().epochs(6).heads(3).minSteps(0).build();
         HeadTrainer.Result a = new HeadTrainer(recipe, 11).train(train, labels, 3, Progress.NONE);
         HeadTrainer.Result b = new HeadTrainer(recipe, 11).train(train, labels, 3, Progress.NONE);
         assertThat(a.head().weights()).containsExactly(b.head().weights());
