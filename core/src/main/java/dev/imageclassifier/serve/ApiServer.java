@@ -38,12 +38,15 @@ public final class ApiServer implements AutoCloseable {
     private final Uploads uploads;
     private final ClasspathFiles files = new ClasspathFiles();
     private final GracefulHandler graceful = new GracefulHandler();
+    private final UploadReceiver receiver;
     private final Javalin app;
 
     private ApiServer(ServeSettings settings, ServeMetrics metrics) {
         this.settings = settings;
         this.metrics = metrics;
         this.uploads = new Uploads(settings.maxBodyBytes());
+        this.receiver = new UploadReceiver(settings.maxBodyBytes(), settings.receiving(), metrics::refusedUpload);
+        metrics.gauge("http.server.uploads.receiving.bytes", "Memory held by request bodies on their way", receiver::memoryInUse);
         metrics.gauge("http.server.requests.active", "HTTP requests being handled now", graceful::getCurrentRequestCount);
         this.app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
@@ -59,8 +62,11 @@ public final class ApiServer implements AutoCloseable {
             config.jetty.multipartConfig.maxTotalRequestSize(settings.maxBodyBytes(), SizeUnit.BYTES);
             config.jetty.multipartConfig.maxInMemoryFileSize((int) settings.maxBodyBytes() + 1, SizeUnit.BYTES);
             // SIGTERM: stop accepting, let requests in flight finish, answer 503 to new ones on open connections.
+            // Bodies are received before the routes run, without a thread each (Javalin attaches its servlet
+            // handler inside the innermost wrapper: graceful → receiver → routes).
             config.jetty.modifyServer(server -> {
                 server.setStopTimeout(settings.shutdownTimeout().toMillis());
+                graceful.setHandler(receiver);
                 server.setHandler(graceful);
                 server.setErrorHandler(new JsonErrorHandler());
             });

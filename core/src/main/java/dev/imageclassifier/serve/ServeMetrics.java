@@ -58,6 +58,11 @@ public final class ServeMetrics implements AutoCloseable {
                 .record((long) (millis * 1_000_000), TimeUnit.NANOSECONDS);
     }
 
+    /** Counts a request body refused before the routes saw it ({@code slow}, {@code too_large}, {@code busy}). */
+    public void refusedUpload(String reason) {
+        registry.counter("http.server.uploads.refused", "reason", reason).increment();
+    }
+
     /** A gauge read from {@code value} at each scrape. */
     public void gauge(String name, String description, Supplier<Number> value) {
         Gauge.builder(name, value).description(description).register(registry);

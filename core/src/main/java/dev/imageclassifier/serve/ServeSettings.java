@@ -21,10 +21,32 @@ import java.time.Duration;
  * @param runtime          ONNX Runtime threads and device
  * @param requestTimeout   how long a request may wait for its answer before it gets 503
  * @param shutdownTimeout  how long SIGTERM waits for requests in flight
+ * @param receiving        how request bodies are received: slowest rate, memory for uploads on their way
  */
 public record ServeSettings(String host, int port, Path model, long maxBodyBytes, long maxPixels, int maxBatchFiles,
                             int maxBatchSize, Duration maxBatchDelay, int queueCapacity, int decodeThreads,
-                            RuntimeOptions runtime, Duration requestTimeout, Duration shutdownTimeout) {
+                            RuntimeOptions runtime, Duration requestTimeout, Duration shutdownTimeout, ReceiveLimits receiving) {
+
+    /**
+     * How request bodies are received (see {@link UploadReceiver}).
+     *
+     * @param grace             how long a body may take before its rate is checked (a body that has not started by then fails)
+     * @param minBytesPerSecond slowest body accepted, averaged since the request began; slower ones get 408
+     * @param memoryBytes       memory all bodies on their way may hold together; beyond it, 503 + Retry-After
+     */
+    public record ReceiveLimits(Duration grace, long minBytesPerSecond, long memoryBytes) {
+
+        public ReceiveLimits {
+            require(!grace.isNegative() && !grace.isZero(), "the upload grace period must be positive");
+            require(minBytesPerSecond >= 0, "the minimum upload rate must not be negative");
+            require(memoryBytes > 0, "the memory for uploads must be positive");
+        }
+
+        /** 10 s of grace, 8 KiB/s at least, an eighth of the Java heap for bodies on their way. */
+        public static ReceiveLimits defaults() {
+            return new ReceiveLimits(Duration.ofSeconds(10), 8 * 1024, Runtime.getRuntime().maxMemory() / 8);
+        }
+    }
 
     public static final long DEFAULT_MAX_BODY_BYTES = 10L * 1024 * 1024;
 
@@ -41,6 +63,14 @@ public record ServeSettings(String host, int port, Path model, long maxBodyBytes
         require(!shutdownTimeout.isNegative(), "shutdown timeout must not be negative");
     }
 
+    /** Settings with the default {@link ReceiveLimits}. */
+    public ServeSettings(String host, int port, Path model, long maxBodyBytes, long maxPixels, int maxBatchFiles,
+                         int maxBatchSize, Duration maxBatchDelay, int queueCapacity, int decodeThreads,
+                         RuntimeOptions runtime, Duration requestTimeout, Duration shutdownTimeout) {
+        this(host, port, model, maxBodyBytes, maxPixels, maxBatchFiles, maxBatchSize, maxBatchDelay, queueCapacity, decodeThreads,
+                runtime, requestTimeout, shutdownTimeout, ReceiveLimits.defaults());
+    }
+
     /** The defaults, sized for a small CPU machine, serving {@code model}. */
     public static ServeSettings defaults(Path model) {
         int cores = Runtime.getRuntime().availableProcessors();
@@ -51,17 +81,22 @@ public record ServeSettings(String host, int port, Path model, long maxBodyBytes
 
     public ServeSettings withAddress(String newHost, int newPort) {
         return new ServeSettings(newHost, newPort, model, maxBodyBytes, maxPixels, maxBatchFiles, maxBatchSize, maxBatchDelay,
-                queueCapacity, decodeThreads, runtime, requestTimeout, shutdownTimeout);
+                queueCapacity, decodeThreads, runtime, requestTimeout, shutdownTimeout, receiving);
     }
 
     public ServeSettings withBatching(int newMaxBatchSize, Duration newMaxBatchDelay, int newQueueCapacity) {
         return new ServeSettings(host, port, model, maxBodyBytes, maxPixels, maxBatchFiles, newMaxBatchSize, newMaxBatchDelay,
-                newQueueCapacity, decodeThreads, runtime, requestTimeout, shutdownTimeout);
+                newQueueCapacity, decodeThreads, runtime, requestTimeout, shutdownTimeout, receiving);
     }
 
     public ServeSettings withLimits(long newMaxBodyBytes, long newMaxPixels, int newMaxBatchFiles) {
         return new ServeSettings(host, port, model, newMaxBodyBytes, newMaxPixels, newMaxBatchFiles, maxBatchSize, maxBatchDelay,
-                queueCapacity, decodeThreads, runtime, requestTimeout, shutdownTimeout);
+                queueCapacity, decodeThreads, runtime, requestTimeout, shutdownTimeout, receiving);
+    }
+
+    public ServeSettings withReceiving(ReceiveLimits newReceiving) {
+        return new ServeSettings(host, port, model, maxBodyBytes, maxPixels, maxBatchFiles, maxBatchSize, maxBatchDelay,
+                queueCapacity, decodeThreads, runtime, requestTimeout, shutdownTimeout, newReceiving);
     }
 
     private static void require(boolean condition, String message) {
