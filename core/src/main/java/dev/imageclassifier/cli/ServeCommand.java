@@ -80,6 +80,18 @@ public final class ServeCommand implements Callable<Integer> {
             description = "On SIGTERM, longest wait for requests in flight (env API_SHUTDOWN_TIMEOUT_S; default ${DEFAULT-VALUE}).")
     long shutdownTimeoutS;
 
+    @Option(names = "--upload-grace-s", defaultValue = "${env:API_UPLOAD_GRACE_S:-10}",
+            description = "Seconds a request body may take before its rate is checked; a body that has not started by then gets 408 (env API_UPLOAD_GRACE_S; default ${DEFAULT-VALUE}).")
+    long uploadGraceS;
+
+    @Option(names = "--min-upload-rate", defaultValue = "${env:API_MIN_UPLOAD_RATE:-8KiB}", converter = ByteSize.class,
+            description = "Slowest request body accepted, in bytes per second averaged since the request began; slower bodies get 408 and their connection is closed (env API_MIN_UPLOAD_RATE; default ${DEFAULT-VALUE}).")
+    long minUploadRate;
+
+    @Option(names = "--upload-memory", defaultValue = "${env:API_UPLOAD_MEMORY:-0}", converter = ByteSize.class,
+            description = "Memory all request bodies on their way may hold together, 0 = an eighth of the Java heap; beyond it 503 + Retry-After (env API_UPLOAD_MEMORY; default ${DEFAULT-VALUE}).")
+    long uploadMemory;
+
     /** cpu / CUDA / Cuda all name a device. */
     static final class DeviceName implements CommandLine.ITypeConverter<RuntimeOptions.Device> {
         @Override
@@ -105,6 +117,8 @@ public final class ServeCommand implements Callable<Integer> {
         int cores = Runtime.getRuntime().availableProcessors();
         return new ServeSettings(host, port, model, maxBodyBytes, Math.round(maxMegapixels * 1_000_000), maxBatchFiles,
                 batchSize, Duration.ofMillis(batchDelayMs), queueSize, decodeThreads == 0 ? cores : decodeThreads,
-                new RuntimeOptions(inferenceThreads, device).withoutMemoryArena(), Duration.ofSeconds(requestTimeoutS), Duration.ofSeconds(shutdownTimeoutS));
+                new RuntimeOptions(inferenceThreads, device).withoutMemoryArena(), Duration.ofSeconds(requestTimeoutS), Duration.ofSeconds(shutdownTimeoutS),
+                new ServeSettings.ReceiveLimits(Duration.ofSeconds(uploadGraceS), minUploadRate,
+                        uploadMemory == 0 ? ServeSettings.ReceiveLimits.defaults().memoryBytes() : uploadMemory));
     }
 }

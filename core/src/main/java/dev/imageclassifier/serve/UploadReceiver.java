@@ -41,7 +41,7 @@ final class UploadReceiver extends Handler.Wrapper {
     private static final int DRAIN_LIMIT_FACTOR = 4;
     /** What an upload on its way costs beyond its bytes (its connection's buffers and this object). */
     private static final int BASE_CHARGE = 16 * 1024;
-    private static final int FIRST_BUFFER = 64 * 1024;
+    private static final int FIRST_BUFFER = 4 * 1024;
     private static final long CHECK_PERIOD_MS = 1000;
 
     private final long maxBodyBytes;
