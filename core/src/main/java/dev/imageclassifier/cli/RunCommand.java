@@ -15,7 +15,7 @@ import java.util.concurrent.Callable;
 @Command(name = "run", mixinStandardHelpOptions = true,
         header = "The full pipeline: download if needed → prepare → train → evaluate → serve.",
         description = {
-                "The full pipeline, as the seed ran it: download Caltech-101 if no --data is given (skipped when already "
+                "The full pipeline, as the reference FastAPI/PyTorch service was trained and run: download Caltech-101 if no --data is given (skipped when already "
                         + "there), prepare the split, train (default backbone: a pretrained ResNet-50, downloaded once), "
                         + "evaluate the classifier file, then serve it. Each step is the command of the same name; the run "
                         + "stops at the first failure.",

@@ -106,8 +106,13 @@ public final class ServeCommand implements Callable<Integer> {
         ApiServer server = ApiServer.start(settings);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            server.close();
+            boolean drained = server.stop();
             stopped.countDown();
+            // A signalled JVM exits with 128 + the signal (143 for SIGTERM) whatever its hooks do; supervisors
+            // (systemd, Docker, Kubernetes) read 0 as a clean stop, so say how the drain went ourselves.
+            System.out.flush();
+            System.err.flush();
+            Runtime.getRuntime().halt(drained ? 0 : 1);
         }, "shutdown"));
         stopped.await();
         return 0;

@@ -49,8 +49,9 @@ final class TrainCommand implements Callable<Integer> {
     Path results;
 
     @Option(names = "--recipe", paramLabel = "seed|default", defaultValue = "default",
-            description = "Head training recipe: `seed` reproduces the seed project exactly (lr 0.001, momentum 0.9, batch 32, "
-                    + "5 epochs, StepLR 7/0.1); `default` is tuned for accuracy (default: ${DEFAULT-VALUE}).")
+            description = "Head training recipe: `seed` reproduces the training of the reference FastAPI/PyTorch service exactly "
+                    + "(lr 0.001, momentum 0.9, batch 32, 5 epochs, StepLR 7/0.1, augmented views); `default` is tuned for "
+                    + "accuracy (default: ${DEFAULT-VALUE}).")
     String recipe;
 
     @Option(names = "--epochs", paramLabel = "N", description = "Override the recipe's number of epochs.")
