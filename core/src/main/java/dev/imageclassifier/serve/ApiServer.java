@@ -240,7 +240,7 @@ public final class ApiServer implements AutoCloseable {
         if (problem.isServerBug()) {
             LOG.error("{} {} failed", ctx.method(), ctx.path(), e);
         } else {
-            LOG.debug("{} {} -> {} {}", ctx.method(), ctx.path(), problem.status(), problem.detail());
+            LOG.debug("{} {} -> {} {}", ctx.method(), ctx.path(), problem.status(), problem.detail(), e); // the full cause, for LOG_LEVEL=debug
         }
         problem(ctx, problem);
     }

@@ -62,7 +62,7 @@ public sealed interface ServedModel extends AutoCloseable {
             }
         } catch (InvalidModelException | IOException e) {
             log().error("No model to serve: {}", e.getMessage());
-            return new Unavailable(e.getMessage());
+            return new Unavailable(ModelProblem.describe(settings.model(), e));
         }
         Predictor predictor = new Predictor(classifier, parallel, settings, registry);
         try {
@@ -74,7 +74,7 @@ public sealed interface ServedModel extends AutoCloseable {
         } catch (Exception e) {
             predictor.close();
             log().error("The model failed its warm-up run", e);
-            return new Unavailable("The model failed its warm-up run: " + e.getMessage());
+            return new Unavailable(ModelProblem.WARM_UP_FAILED);
         }
         log().info("Serving {} ({} classes, backbone {}), loaded and warmed up in {} ms", settings.model(),
                 classifier.labels().size(), classifier.metadata().backboneName(), (System.nanoTime() - start) / 1_000_000);

@@ -100,7 +100,7 @@ final class Uploads {
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
         }
-        String reason = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+        String reason = root.getMessage() == null ? "the body ended early or is not valid multipart" : root.getMessage();
         String lower = reason.toLowerCase(Locale.ROOT);
         if (lower.contains("headers max length exceeded")) {
             return new HttpResponseException(HttpStatus.REQUEST_HEADER_FIELDS_TOO_LARGE.getCode(),
