@@ -10,7 +10,7 @@ import picocli.CommandLine.Option;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CompletableFuture;
 
 /** {@code serve}: the REST API (and web page) for a trained classifier file. */
 @Command(name = "serve", mixinStandardHelpOptions = true, versionProvider = ProjectVersion.class,
@@ -101,21 +101,12 @@ public final class ServeCommand implements Callable<Integer> {
     }
 
     @Override
-    public Integer call() throws InterruptedException {
-        ServeSettings settings = settings();
-        ApiServer server = ApiServer.start(settings);
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            boolean drained = server.stop();
-            stopped.countDown();
-            // A signalled JVM exits with 128 + the signal (143 for SIGTERM) whatever its hooks do; supervisors
-            // (systemd, Docker, Kubernetes) read 0 as a clean stop, so say how the drain went ourselves.
-            System.out.flush();
-            System.err.flush();
-            Runtime.getRuntime().halt(drained ? 0 : 1);
-        }, "shutdown"));
-        stopped.await();
-        return 0;
+    public Integer call() throws Exception {
+        ApiServer server = ApiServer.start(settings());
+        // SIGTERM (or Ctrl-C): finish the requests in flight, then exit 0, or 1 if some were cut off.
+        CompletableFuture<Boolean> drained = new CompletableFuture<>();
+        Termination.onSignal(() -> drained.complete(server.stop()));
+        return drained.get() ? 0 : 1;
     }
 
     ServeSettings settings() {

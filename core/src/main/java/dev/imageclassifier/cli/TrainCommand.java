@@ -9,6 +9,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
+import dev.imageclassifier.io.AtomicFiles;
 import dev.imageclassifier.io.CacheDirectory;
 import dev.imageclassifier.model.BackboneResolver;
 import dev.imageclassifier.model.ResolvedBackbone;
@@ -101,6 +102,8 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        AtomicFiles.removeStaleTemporaries(model); // what killed runs left half-written
+        AtomicFiles.removeStaleTemporaries(results.resolve("metrics.json"));
         CacheDirectory cache = CacheDirectory.resolve(cacheDir);
         ResolvedBackbone resolved = BackboneResolver.standard(cache.root(), offline).resolve(backbone);
         Recipe chosen = Recipe.named(recipe);
