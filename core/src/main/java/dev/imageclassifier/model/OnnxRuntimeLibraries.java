@@ -46,6 +46,16 @@ public final class OnnxRuntimeLibraries {
     }
 
     /**
+     * Places the libraries in the cache folder ({@code IMAGE_CLASSIFIER_CACHE}) and loads them once, e.g. while a
+     * container image is built, so that no start of the image copies them again.
+     */
+    public static void main(String[] args) {
+        String version = environment().getVersion();
+        System.out.println("ONNX Runtime " + version + ": native libraries in "
+                + System.getProperty(PROPERTY, "a temporary folder (the cache folder could not be written)"));
+    }
+
+    /**
      * ONNX Runtime's environment, its native libraries loaded from the cache folder ({@link
      * CacheDirectory#resolve}) when they can be. Every use of ONNX Runtime in the project starts here, so
      * commands that never run a model (prepare, --help) never touch the libraries.
