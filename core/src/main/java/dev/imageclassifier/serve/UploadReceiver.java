@@ -9,6 +9,7 @@ import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.thread.Invocable;
 import org.eclipse.jetty.util.thread.Scheduler;
 
 import java.nio.ByteBuffer;
@@ -78,8 +79,12 @@ final class UploadReceiver extends Handler.Wrapper {
     private record Refusal(int status, String reason, String detail) {
     }
 
-    /** One body being received. Reads run one at a time (Jetty serializes demand callbacks); the rate check runs beside them. */
-    private final class Reception implements Runnable {
+    /**
+     * One body being received. Reads run one at a time (Jetty serializes demand callbacks) and never block, so Jetty
+     * runs them on its selector thread instead of handing each arriving byte to a pool thread; the rate check runs
+     * beside them on the scheduler.
+     */
+    private final class Reception implements Runnable, Invocable {
 
         private final Request request;
         private final Response response;
@@ -115,12 +120,22 @@ final class UploadReceiver extends Handler.Wrapper {
             }
             Request.addCompletionListener(request, failure -> release());
             scheduleCheck(limits.grace().toMillis());
-            run();
+            read(true);
         }
 
-        /** Reads what has arrived; Jetty calls it again when more does. */
+        /** Jetty's call when more of the body has arrived, perhaps on its selector thread. */
         @Override
         public void run() {
+            read(false);
+        }
+
+        @Override
+        public InvocationType getInvocationType() {
+            return InvocationType.NON_BLOCKING;
+        }
+
+        /** Reads what has arrived; {@code onPoolThread} when the caller may go on to run the routes itself. */
+        private void read(boolean onPoolThread) {
             while (true) {
                 Content.Chunk chunk = request.read();
                 if (chunk == null) {
@@ -137,7 +152,13 @@ final class UploadReceiver extends Handler.Wrapper {
                     case MORE -> {
                         continue;
                     }
-                    case COMPLETE -> handOn();
+                    case COMPLETE -> {
+                        if (onPoolThread) {
+                            handOn();
+                        } else {
+                            request.getContext().execute(this::handOn); // the routes block: not on the selector
+                        }
+                    }
                     case REFUSED -> answer(refusal);
                     case STOPPED -> {
                     }
