@@ -40,30 +40,11 @@ class ErrorDetailTest {
     }
 
     @Test
-    void a_model_file_that_is_not_onnx_is_reported_without_onnx_runtime_internals() throws Exception {
+    void a_model_that_is_not_onnx_a_bare_backbone_and_a_missing_file_are_named_with_what_to_do() throws Exception {
         Path garbage = Files.write(dir.resolve("classifier.onnx"), "not a protobuf at all".getBytes());
-        try (TestServer api = TestServer.start(settings -> ServeSettings.defaults(garbage).withAddress("127.0.0.1", 0))) {
-            String detail = TestServer.json(api.get("/health")).get("detail").asText();
-            assertThat(detail).contains("classifier.onnx is not an ONNX model").doesNotMatch(INTERNALS);
-        }
-    }
-
-    @Test
-    void a_bare_backbone_is_reported_as_not_a_classifier() {
-        Path backbone = Path.of("../shared/models/mobilenetv2-12-int8.onnx");
-        try (TestServer api = TestServer.start(settings -> ServeSettings.defaults(backbone).withAddress("127.0.0.1", 0))) {
-            String detail = TestServer.json(api.get("/health")).get("detail").asText();
-            assertThat(detail).contains("not a classifier made by this project", "train --backbone").doesNotMatch(INTERNALS);
-        }
-    }
-
-    @Test
-    void a_missing_model_is_named_without_the_servers_folders() {
-        Path missing = dir.resolve("nothing-here.onnx");
-        try (TestServer api = TestServer.start(settings -> ServeSettings.defaults(missing).withAddress("127.0.0.1", 0))) {
-            String detail = TestServer.json(api.get("/health")).get("detail").asText();
-            assertThat(detail).contains("Model file not found: nothing-here.onnx", "MODEL_PATH").doesNotMatch(INTERNALS);
-        }
+        assertHealthDetail(garbage, "classifier.onnx is not an ONNX model");
+        assertHealthDetail(Path.of("../shared/models/mobilenetv2-12-int8.onnx"), "not a classifier made by this project", "train --backbone");
+        assertHealthDetail(dir.resolve("nothing-here.onnx"), "Model file not found: nothing-here.onnx", "MODEL_PATH");
     }
 
     @Test
@@ -73,6 +54,13 @@ class ErrorDetailTest {
             assertThat(response.statusCode()).isEqualTo(400);
             String detail = TestServer.json(response).get("detail").asText();
             assertThat(detail).startsWith("Cannot decode TIFF image").doesNotMatch(INTERNALS);
+        }
+    }
+
+    private static void assertHealthDetail(Path model, String... expected) {
+        try (TestServer api = TestServer.start(settings -> ServeSettings.defaults(model).withAddress("127.0.0.1", 0))) {
+            String detail = TestServer.json(api.get("/health")).get("detail").asText();
+            assertThat(detail).contains(expected).doesNotMatch(INTERNALS);
         }
     }
 
