@@ -13,6 +13,9 @@ import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -55,6 +58,60 @@ public final class AtomicFiles {
         write(target, out -> out.write(content), false);
     }
 
+    /**
+     * Writes several files as one step: every temporary file is written and flushed first, and only when all
+     * of them are on disk are they renamed over their targets, in the order given. A failure before the
+     * renames (a full disk, a read-only folder) leaves every previous file as it was.
+     */
+    public static void writeTogether(Map<Path, Writer> files) throws IOException {
+        List<Staged> staged = new ArrayList<>();
+        try {
+            for (Map.Entry<Path, Writer> file : files.entrySet()) {
+                staged.add(stage(file.getKey(), file.getValue(), true));
+            }
+            for (Staged file : staged) {
+                file.commit();
+            }
+        } finally {
+            for (Staged file : staged) {
+                file.discard();
+            }
+        }
+    }
+
+    /**
+     * Checks, before long work, that a file can later be written at {@code target}: it is not a folder,
+     * its folder can be created and written, and it has {@code bytesNeeded} free. Says which in words.
+     */
+    public static void checkWritable(Path target, long bytesNeeded) throws IOException {
+        Path absolute = target.toAbsolutePath();
+        if (Files.isDirectory(absolute)) {
+            throw new IOException(target + " is a folder; give a file name (e.g. " + target.resolve("classifier.onnx") + ")");
+        }
+        Path dir = absolute.getParent();
+        try {
+            Files.createDirectories(dir);
+            Files.delete(Files.createTempFile(dir, "." + absolute.getFileName() + "." + PID + "-", ".check"));
+        } catch (IOException e) {
+            throw new IOException("cannot write to " + dir + " (" + reason(e) + ")", e);
+        }
+        long free = Files.getFileStore(dir).getUsableSpace();
+        if (free < bytesNeeded) {
+            throw new IOException(String.format(java.util.Locale.ROOT, "not enough space in %s: %.1f MB free, about %.1f MB needed",
+                    dir, free / 1e6, bytesNeeded / 1e6));
+        }
+    }
+
+    private static String reason(IOException e) {
+        if (e instanceof java.nio.file.AccessDeniedException) {
+            return "permission denied";
+        }
+        if (e instanceof java.nio.file.FileSystemException fs && fs.getReason() != null) {
+            return fs.getReason();
+        }
+        return e.getMessage();
+    }
+
     /** Temporary files are private (0600); the result should be as readable as any file the user writes. */
     private static void readableByAll(Path temp, Path target) throws IOException {
         if (!Files.getFileStore(temp).supportsFileAttributeView(PosixFileAttributeView.class)) {
@@ -62,6 +119,15 @@ public final class AtomicFiles {
         }
         Files.setPosixFilePermissions(temp, Files.exists(target)
                 ? Files.getPosixFilePermissions(target) : PosixFilePermissions.fromString("rw-r--r--"));
+    }
+
+    private static void write(Path target, Writer writer, boolean sync) throws IOException {
+        Staged staged = stage(target, writer, sync);
+        try {
+            staged.commit();
+        } finally {
+            staged.discard();
+        }
     }
 
     /**
@@ -76,9 +142,9 @@ public final class AtomicFiles {
         if (dir == null || !Files.isDirectory(dir)) {
             return 0;
         }
-        Pattern ours = Pattern.compile(Pattern.quote("." + absolute.getFileName() + ".") + "(?:(\\d+)-)?-?\\d+\\.tmp");
+        Pattern ours = Pattern.compile(Pattern.quote("." + absolute.getFileName() + ".") + "(?:(\\d+)-)?-?\\d+\\.(?:tmp|check)");
         int removed = 0;
-        try (DirectoryStream<Path> candidates = Files.newDirectoryStream(dir, "." + globEscaped(absolute.getFileName().toString()) + ".*.tmp")) {
+        try (DirectoryStream<Path> candidates = Files.newDirectoryStream(dir, "." + globEscaped(absolute.getFileName().toString()) + ".*.{tmp,check}")) {
             for (Path candidate : candidates) {
                 Matcher name = ours.matcher(candidate.getFileName().toString());
                 if (name.matches() && isStale(candidate, name.group(1)) && Files.deleteIfExists(candidate)) {
@@ -106,7 +172,23 @@ public final class AtomicFiles {
         return name.replaceAll("([*?\\[\\]{}\\\\])", "\\\\$1");
     }
 
-    private static void write(Path target, Writer writer, boolean sync) throws IOException {
+    /** A complete temporary file beside its target, waiting to be renamed over it. */
+    private record Staged(Path temp, Path target) {
+
+        void commit() throws IOException {
+            try {
+                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+
+        void discard() throws IOException {
+            Files.deleteIfExists(temp);
+        }
+    }
+
+    private static Staged stage(Path target, Writer writer, boolean sync) throws IOException {
         Path absolute = target.toAbsolutePath();
         Path dir = absolute.getParent();
         Files.createDirectories(dir);
@@ -124,13 +206,10 @@ public final class AtomicFiles {
                     channel.force(true);
                 }
             }
-            try {
-                Files.move(temp, absolute, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temp, absolute, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
+            return new Staged(temp, absolute);
+        } catch (IOException | RuntimeException e) {
             Files.deleteIfExists(temp);
+            throw e;
         }
     }
 }

@@ -11,7 +11,7 @@ import java.util.Locale;
  *
  * @param memoryArena keep ONNX Runtime's CPU memory arena. It never gives memory back, so a long-running
  *                    server would hold the activations of its largest batch for good (about 80 MB more for
- *                    ResNet-50 at batch 8); the server turns it off, batch jobs keep it.
+ *                    ResNet-50 at batch 8); {@code ImageClassifier} (the server, the library) turns it off, training keeps it.
  */
 public record RuntimeOptions(int intraOpThreads, Device device, boolean memoryArena) {
 
@@ -44,10 +44,6 @@ public record RuntimeOptions(int intraOpThreads, Device device, boolean memoryAr
     /** How many runs to keep going at once with {@link #singleThreadedRuns()}: one per thread, one on a GPU. */
     public int parallelRuns() {
         return device == Device.CUDA ? 1 : threads();
-    }
-
-    public RuntimeOptions withoutMemoryArena() {
-        return new RuntimeOptions(intraOpThreads, device, false);
     }
 
     /** One intra-op thread per core, CPU. */

@@ -1,5 +1,8 @@
 package dev.imageclassifier.serve;
 
+import dev.imageclassifier.ImageClassifier;
+import dev.imageclassifier.Prediction;
+import dev.imageclassifier.inference.ImagePipeline;
 import dev.imageclassifier.inference.MicroBatcher;
 import dev.imageclassifier.io.Json;
 import dev.imageclassifier.serve.ServedModel.Ready;
@@ -103,7 +106,7 @@ public final class ApiServer implements AutoCloseable {
     public static ApiServer start(ServeSettings settings) {
         ServeMetrics metrics = new ServeMetrics();
         CompletableFuture<ServedModel> loading = CompletableFuture.supplyAsync(() -> ServedModel.load(settings, metrics.registry()),
-                task -> Predictor.daemonThreads("model-loader").newThread(task).start());
+                task -> ImagePipeline.daemonThreads("model-loader").newThread(task).start());
         metrics.bindJvmMeters();
         ApiServer server = new ApiServer(settings, metrics);
         try {
@@ -116,10 +119,10 @@ public final class ApiServer implements AutoCloseable {
         server.model = loading.join();
         LOG.info("Listening on http://{}:{} (docs at /docs)", settings.host(), server.port());
         long decodable = DecodeBudget.PROCESS.capacityBytes() / DecodeBudget.BYTES_PER_PIXEL;
-        if (decodable < settings.maxPixels()) {
+        if (decodable < settings.classifier().maxPixels()) {
             LOG.warn("The Java heap leaves {} MB for decoding: images above {} megapixels get 413 although the limit is {}; "
                     + "raise -Xmx (JAVA_OPTS) or lower --max-megapixels", DecodeBudget.PROCESS.capacityBytes() >> 20,
-                    decodable / 1_000_000, settings.maxPixels() / 1_000_000);
+                    decodable / 1_000_000, settings.classifier().maxPixels() / 1_000_000);
         }
         return server;
     }
@@ -145,24 +148,24 @@ public final class ApiServer implements AutoCloseable {
 
     private void predict(Context ctx) throws Exception {
         long start = System.nanoTime();
-        Ready ready = ready();
+        ImageClassifier classifier = classifier();
         int topK = topK(ctx);
         Upload upload = uploads.read(ctx, "file", 1).get(0);
         long deadline = start + settings.requestTimeout().toNanos();
-        Prediction prediction = await(ready.predictor().submit(upload.bytes(), deadline), deadline);
-        ctx.json(PredictionJson.of(ready.predictor(), prediction, topK, start));
+        Prediction prediction = await(classifier.trySubmit(upload.bytes(), deadline), deadline);
+        ctx.json(PredictionJson.of(prediction, topK, start));
     }
 
     private void predictBatch(Context ctx) {
         long start = System.nanoTime();
-        Ready ready = ready();
+        ImageClassifier classifier = classifier();
         int topK = topK(ctx);
         List<Upload> files = uploads.read(ctx, "files", settings.maxBatchFiles());
         long deadline = start + settings.requestTimeout().toNanos();
         List<CompletableFuture<Prediction>> pending = new ArrayList<>(files.size());
         for (Upload file : files) {
             try {
-                pending.add(ready.predictor().submit(file.bytes(), deadline));
+                pending.add(classifier.trySubmit(file.bytes(), deadline));
             } catch (MicroBatcher.QueueFullException e) {
                 pending.add(CompletableFuture.failedFuture(e));
             }
@@ -172,7 +175,7 @@ public final class ApiServer implements AutoCloseable {
             String name = files.get(i).filename();
             try {
                 Prediction prediction = await(pending.get(i), deadline);
-                results.add(BatchItemJson.success(name, PredictionJson.of(ready.predictor(), prediction, topK, start)));
+                results.add(BatchItemJson.success(name, PredictionJson.of(prediction, topK, start)));
             } catch (Exception e) {
                 Problem problem = Problem.of(e);
                 if (problem.isServerBug()) {
@@ -185,13 +188,13 @@ public final class ApiServer implements AutoCloseable {
     }
 
     private void modelInfo(Context ctx) {
-        ctx.json(ModelInfoJson.of(ready().metadata()));
+        ctx.json(ModelInfoJson.of(classifier().metadata()));
     }
 
-    private Ready ready() {
+    private ImageClassifier classifier() {
         ServedModel current = model;
         if (current instanceof Ready ready) {
-            return ready;
+            return ready.classifier();
         }
         throw new ServiceUnavailableResponse("Model not loaded: " + ((ServedModel.Unavailable) current).reason());
     }
@@ -205,7 +208,7 @@ public final class ApiServer implements AutoCloseable {
         try {
             int k = Integer.parseInt(value.trim());
             if (k >= 1) {
-                return Math.min(k, ready().metadata().labels().size());
+                return Math.min(k, classifier().labels().size());
             }
         } catch (NumberFormatException e) {
             // reported below

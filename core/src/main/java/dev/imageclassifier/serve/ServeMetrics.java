@@ -24,7 +24,7 @@ import java.util.function.Supplier;
 
 /**
  * The server's Prometheus meters: HTTP requests by route and status with a latency histogram (here),
- * batching and inference meters (registered by {@link MicroBatcher} and {@link Predictor}), and the JVM's.
+ * batching and inference meters (registered by {@link MicroBatcher} and {@link dev.imageclassifier.inference.ImagePipeline}), and the JVM's.
  */
 public final class ServeMetrics implements AutoCloseable {
 

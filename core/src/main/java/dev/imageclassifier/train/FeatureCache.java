@@ -3,6 +3,7 @@ package dev.imageclassifier.train;
 import dev.imageclassifier.io.AtomicFiles;
 import dev.imageclassifier.io.Sha256;
 import dev.imageclassifier.vision.Preprocessing;
+import dev.imageclassifier.vision.View;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,6 +1,9 @@
 package dev.imageclassifier.vision;
 
-/** An image refused for its size (pixels from its header, or the memory decoding it would take): 413 on the server. */
+/**
+ * An image refused for its size: more pixels than the limit, or more memory to decode than this process
+ * can give. The server answers 413; the message says the size and the limit.
+ */
 public final class ImageTooLargeException extends InvalidImageException {
 
     public ImageTooLargeException(String message) {
