@@ -111,6 +111,6 @@ public final class ServeCommand implements Callable<Integer> {
                 .queueCapacity(queueSize).decodeThreads(decodeThreads).build();
         return new ServeSettings(host, port, model.path, maxBodyBytes, maxBatchFiles, Duration.ofSeconds(requestTimeoutS),
                 Duration.ofSeconds(shutdownTimeoutS), classifier, new ServeSettings.ReceiveLimits(Duration.ofSeconds(uploadGraceS),
-                minUploadRate, uploadMemory == 0 ? ServeSettings.ReceiveLimits.defaultMemoryBytes() : uploadMemory));
+                minUploadRate, uploadMemory));
     }
 }

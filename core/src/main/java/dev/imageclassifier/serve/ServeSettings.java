@@ -38,24 +38,25 @@ public record ServeSettings(String host, int port, Path model, long maxBodyBytes
      *
      * @param grace             how long a body may take before its rate is checked (a body that has not started by then fails)
      * @param minBytesPerSecond slowest body accepted, averaged since the request began; slower ones get 408
-     * @param memoryBytes       memory all bodies on their way may hold together; beyond it, 503 + Retry-After
+     * @param memoryBytes       memory all bodies on their way may hold together, beyond it 503 + Retry-After; 0 = an
+     *                          eighth of the Java heap of the serving process
      */
     public record ReceiveLimits(Duration grace, long minBytesPerSecond, long memoryBytes) {
 
         public ReceiveLimits {
             require(!grace.isNegative() && !grace.isZero(), "the upload grace period must be positive");
             require(minBytesPerSecond >= 0, "the minimum upload rate must not be negative");
-            require(memoryBytes > 0, "the memory for uploads must be positive");
+            require(memoryBytes >= 0, "the memory for uploads must not be negative");
         }
 
-        /** 10 s of grace, 8 KiB/s at least, {@link #defaultMemoryBytes()} for bodies on their way. */
+        /** 10 s of grace, 8 KiB/s at least, an eighth of the heap for bodies on their way. */
         public static ReceiveLimits defaults() {
-            return new ReceiveLimits(Duration.ofSeconds(DEFAULT_UPLOAD_GRACE_S), DEFAULT_MIN_UPLOAD_BYTES_PER_SECOND, defaultMemoryBytes());
+            return new ReceiveLimits(Duration.ofSeconds(DEFAULT_UPLOAD_GRACE_S), DEFAULT_MIN_UPLOAD_BYTES_PER_SECOND, 0);
         }
 
-        /** An eighth of the Java heap. */
-        public static long defaultMemoryBytes() {
-            return Runtime.getRuntime().maxMemory() / 8;
+        /** The memory budget in bytes, the heap's eighth when none was given. */
+        public long memoryBudget() {
+            return memoryBytes > 0 ? memoryBytes : Runtime.getRuntime().maxMemory() / 8;
         }
     }
 

@@ -274,7 +274,7 @@ final class UploadReceiver extends Handler.Wrapper {
         private boolean charge(long bytes) {
             while (true) {
                 long used = memoryInUse.get();
-                if (used + bytes > limits.memoryBytes()) {
+                if (used + bytes > limits.memoryBudget()) {
                     return false;
                 }
                 if (memoryInUse.compareAndSet(used, used + bytes)) {
