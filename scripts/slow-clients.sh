@@ -33,4 +33,6 @@ for mode in "${CASES[@]}"; do
       --seconds "$SECONDS_PER_CASE" --image "$IMAGE" --pid "$SERVER"
 done
 kill -TERM "$SERVER"
-wait "$SERVER" || true
+status=0
+wait "$SERVER" || status=$?
+echo "server: SIGTERM after the load → exit $status"

@@ -101,7 +101,14 @@ public final class ServeCommand implements Callable<Integer> {
         ApiServer server = ApiServer.start(settings());
         // SIGTERM (or Ctrl-C): finish the requests in flight, then exit 0, or 1 if some were cut off.
         CompletableFuture<Boolean> drained = new CompletableFuture<>();
-        Termination.onSignal(() -> drained.complete(server.stop()));
+        Termination.onSignal(() -> {
+            boolean clean = false;
+            try {
+                clean = server.stop();
+            } finally {
+                drained.complete(clean);
+            }
+        });
         return drained.get() ? 0 : 1;
     }
 

@@ -267,7 +267,11 @@ public final class ApiServer implements AutoCloseable {
      */
     public boolean stop() {
         LOG.info("Shutting down: finishing requests in flight");
-        app.stop();
+        try {
+            app.stop();
+        } catch (RuntimeException e) {
+            LOG.warn("Jetty did not stop cleanly: {}", e.getMessage());
+        }
         long unfinished = graceful.getCurrentRequestCount();
         model.close();
         metrics.close();

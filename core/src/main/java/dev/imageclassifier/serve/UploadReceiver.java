@@ -15,7 +15,6 @@ import org.eclipse.jetty.util.thread.Scheduler;
 import java.nio.ByteBuffer;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /**
@@ -48,18 +47,19 @@ final class UploadReceiver extends Handler.Wrapper {
     private final long maxBodyBytes;
     private final ReceiveLimits limits;
     private final Consumer<String> onRefused;
-    private final AtomicLong memoryInUse = new AtomicLong();
+    private final MemoryBudget memory;
 
     /** @param onRefused told the reason ({@code slow}, {@code too_large}, {@code busy}) of each refused body */
     UploadReceiver(long maxBodyBytes, ReceiveLimits limits, Consumer<String> onRefused) {
         this.maxBodyBytes = maxBodyBytes;
         this.limits = limits;
         this.onRefused = onRefused;
+        this.memory = new MemoryBudget(limits.memoryBudget());
     }
 
     /** Bytes held by bodies on their way right now. */
     long memoryInUse() {
-        return memoryInUse.get();
+        return memory.inUse();
     }
 
     @Override
@@ -73,7 +73,7 @@ final class UploadReceiver extends Handler.Wrapper {
     }
 
     /** What one chunk did to a reception. */
-    private enum Step { MORE, COMPLETE, REFUSED, STOPPED }
+    private enum Step { MORE, COMPLETE, REFUSED, FAILED, STOPPED }
 
     /** A refusal: the status and the detail the client gets. */
     private record Refusal(int status, String reason, String detail) {
@@ -98,6 +98,7 @@ final class UploadReceiver extends Handler.Wrapper {
         private boolean draining;
         private boolean done;
         private Refusal refusal;
+        private Throwable failure;
         private Scheduler.Task check;
 
         Reception(Request request, Response response, Callback callback) {
@@ -118,7 +119,7 @@ final class UploadReceiver extends Handler.Wrapper {
                 refuse(busy());
                 return;
             }
-            Request.addCompletionListener(request, failure -> release());
+            Request.addCompletionListener(request, ended -> release());
             scheduleCheck(limits.grace().toMillis());
             read(true);
         }
@@ -160,6 +161,12 @@ final class UploadReceiver extends Handler.Wrapper {
                         }
                     }
                     case REFUSED -> answer(refusal);
+                    case FAILED -> {
+                        // The exchange must still be completed: Jetty counts it in flight (and keeps it) until then.
+                        cancelCheck();
+                        release();
+                        callback.failed(failure);
+                    }
                     case STOPPED -> {
                     }
                 }
@@ -174,7 +181,8 @@ final class UploadReceiver extends Handler.Wrapper {
             }
             if (Content.Chunk.isFailure(chunk)) {
                 done = true; // the client went away, or Jetty gave up on the connection: nobody to answer
-                return Step.STOPPED;
+                failure = chunk.getFailure();
+                return Step.FAILED;
             }
             int length = chunk.remaining();
             bytesSeen += length;
@@ -272,22 +280,17 @@ final class UploadReceiver extends Handler.Wrapper {
         }
 
         private boolean charge(long bytes) {
-            while (true) {
-                long used = memoryInUse.get();
-                if (used + bytes > limits.memoryBudget()) {
-                    return false;
-                }
-                if (memoryInUse.compareAndSet(used, used + bytes)) {
-                    synchronized (this) {
-                        charged += bytes;
-                    }
-                    return true;
-                }
+            if (!memory.take(bytes)) {
+                return false;
             }
+            synchronized (this) {
+                charged += bytes;
+            }
+            return true;
         }
 
         private synchronized void release() {
-            memoryInUse.addAndGet(-charged);
+            memory.giveBack(charged);
             charged = 0;
             body = null;
         }
@@ -307,35 +310,6 @@ final class UploadReceiver extends Handler.Wrapper {
                     : String.format(Locale.ROOT, "Request body too slow: %d bytes in %.0f s; uploads must arrive at %.1f KiB/s or faster",
                     bytesSeen, seconds, limits.minBytesPerSecond() / 1024.0);
             return new Refusal(HttpStatus.REQUEST_TIMEOUT_408, "slow", detail);
-        }
-    }
-
-    /** The request as the routes see it: its body comes from memory, all at once. */
-    private static final class ReceivedBody extends Request.Wrapper {
-
-        private Content.Chunk next;
-
-        ReceivedBody(Request request, ByteBuffer body) {
-            super(request);
-            this.next = Content.Chunk.from(body, true);
-        }
-
-        @Override
-        public synchronized Content.Chunk read() {
-            Content.Chunk chunk = next;
-            next = Content.Chunk.EOF;
-            return chunk;
-        }
-
-        @Override
-        public void demand(Runnable demandCallback) {
-            demandCallback.run(); // read() never returns null
-        }
-
-        @Override
-        public synchronized boolean consumeAvailable() {
-            next = Content.Chunk.EOF;
-            return true;
         }
     }
 }

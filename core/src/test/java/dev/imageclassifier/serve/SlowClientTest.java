@@ -69,6 +69,27 @@ class SlowClientTest {
     }
 
     @Test
+    void uploads_whose_clients_give_up_midway_leave_nothing_in_flight_or_in_memory() throws Exception {
+        try (TestServer api = TestServer.start()) {
+            List<Socket> quitters = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                quitters.add(slowUpload(api.server.port(), true));
+            }
+            awaitInFlight(api.server, quitters.size());
+            for (Socket socket : quitters) {
+                socket.close();
+            }
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (api.server.requestsInFlight() > 0 && System.nanoTime() < until) {
+                Thread.sleep(10);
+            }
+            // Left in flight, they would hold their memory and keep a SIGTERM waiting for the whole shutdown timeout.
+            assertThat(api.server.requestsInFlight()).isZero();
+            assertThat(api.get("/metrics").body()).contains("http_server_uploads_receiving_bytes 0.0");
+        }
+    }
+
+    @Test
     void bodies_on_their_way_share_a_memory_budget_and_past_it_get_503_with_retry_after() {
         ReceiveLimits small = new ReceiveLimits(Duration.ofSeconds(10), 8 * 1024, 64 * 1024);
         try (TestServer api = TestServer.start(settings -> settings.withReceiving(small))) {
