@@ -1,7 +1,7 @@
 package dev.imageclassifier.cli;
 
-import dev.imageclassifier.io.CacheDirectory;
 import dev.imageclassifier.io.AtomicFiles;
+import dev.imageclassifier.io.CacheDirectory;
 import dev.imageclassifier.model.BackboneResolver;
 import dev.imageclassifier.model.ResolvedBackbone;
 import dev.imageclassifier.train.Metrics;
