@@ -9,7 +9,7 @@ import picocli.CommandLine.Option;
 
 import java.time.Duration;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CompletableFuture;
 
 /** {@code serve}: the REST API (and web page) for a trained classifier file. */
 @Command(name = "serve", mixinStandardHelpOptions = true, versionProvider = ProjectVersion.class,
@@ -21,7 +21,7 @@ import java.util.concurrent.CountDownLatch;
                 "Labels and preprocessing come from the model file. Concurrent requests are grouped into batches for "
                         + "ONNX Runtime; when the queue is full the server answers 503 with Retry-After. A missing or broken "
                         + "model does not stop the server: /health answers 503 and says why. SIGTERM finishes the requests "
-                        + "in flight, then exits.",
+                        + "in flight, then exits 0. Request bodies that arrive too slowly get 408.",
                 ""},
         footer = {"", "Every option can also be set by the environment variable shown with it; the flag wins."})
 public final class ServeCommand implements Callable<Integer> {
@@ -82,17 +82,34 @@ public final class ServeCommand implements Callable<Integer> {
             description = "On SIGTERM, longest wait for requests in flight (env API_SHUTDOWN_TIMEOUT_S; default ${DEFAULT-VALUE}).")
     long shutdownTimeoutS;
 
+    @Option(names = "--upload-grace-s", paramLabel = "S",
+            defaultValue = "${env:API_UPLOAD_GRACE_S:-" + ServeSettings.DEFAULT_UPLOAD_GRACE_S + "}",
+            description = "Seconds a request body may take before its rate is checked; a body that has not started by then gets 408 (env API_UPLOAD_GRACE_S; default ${DEFAULT-VALUE}).")
+    long uploadGraceS;
+
+    @Option(names = "--min-upload-rate", paramLabel = "SIZE", converter = ByteSize.class,
+            defaultValue = "${env:API_MIN_UPLOAD_RATE:-" + ServeSettings.DEFAULT_MIN_UPLOAD_RATE + "}",
+            description = "Slowest request body accepted, in bytes per second averaged since the request began; slower bodies get 408 and their connection is closed (env API_MIN_UPLOAD_RATE; default ${DEFAULT-VALUE}).")
+    long minUploadRate;
+
+    @Option(names = "--upload-memory", paramLabel = "SIZE", converter = ByteSize.class, defaultValue = "${env:API_UPLOAD_MEMORY:-0}",
+            description = "Memory all request bodies on their way may hold together, 0 = an eighth of the Java heap; beyond it 503 + Retry-After (env API_UPLOAD_MEMORY; default ${DEFAULT-VALUE}).")
+    long uploadMemory;
+
     @Override
-    public Integer call() throws InterruptedException {
-        ServeSettings settings = settings();
-        ApiServer server = ApiServer.start(settings);
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            server.close();
-            stopped.countDown();
-        }, "shutdown"));
-        stopped.await();
-        return 0;
+    public Integer call() throws Exception {
+        ApiServer server = ApiServer.start(settings());
+        // SIGTERM (or Ctrl-C): finish the requests in flight, then exit 0, or 1 if some were cut off.
+        CompletableFuture<Boolean> drained = new CompletableFuture<>();
+        Termination.onSignal(() -> {
+            boolean clean = false;
+            try {
+                clean = server.stop();
+            } finally {
+                drained.complete(clean);
+            }
+        });
+        return drained.get() ? 0 : 1;
     }
 
     ServeSettings settings() {
@@ -100,6 +117,7 @@ public final class ServeCommand implements Callable<Integer> {
                 .maxMegapixels(maxMegapixels).maxBatchSize(batchSize).maxBatchDelay(Duration.ofMillis(batchDelayMs))
                 .queueCapacity(queueSize).decodeThreads(decodeThreads).build();
         return new ServeSettings(host, port, model.path, maxBodyBytes, maxBatchFiles, Duration.ofSeconds(requestTimeoutS),
-                Duration.ofSeconds(shutdownTimeoutS), classifier);
+                Duration.ofSeconds(shutdownTimeoutS), classifier, new ServeSettings.ReceiveLimits(Duration.ofSeconds(uploadGraceS),
+                minUploadRate, uploadMemory));
     }
 }

@@ -1,5 +1,6 @@
 package dev.imageclassifier.cli;
 
+import dev.imageclassifier.io.AtomicFiles;
 import dev.imageclassifier.io.CacheDirectory;
 import dev.imageclassifier.model.BackboneResolver;
 import dev.imageclassifier.model.ResolvedBackbone;
@@ -93,6 +94,8 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        AtomicFiles.removeStaleTemporaries(model.path); // what killed runs left half-written
+        AtomicFiles.removeStaleTemporaries(results.resolve("metrics.json"));
         CacheDirectory cache = CacheDirectory.resolve(backbone.cacheDir);
         ResolvedBackbone resolved = BackboneResolver.standard(cache.root(), backbone.offline).resolve(backbone.backbone);
         Recipe chosen = recipe();

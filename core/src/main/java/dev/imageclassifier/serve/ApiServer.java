@@ -9,9 +9,11 @@ import dev.imageclassifier.serve.ServedModel.Ready;
 import dev.imageclassifier.serve.Uploads.Upload;
 import dev.imageclassifier.vision.DecodeBudget;
 import io.javalin.Javalin;
+import io.javalin.config.JavalinConfig;
 import io.javalin.config.SizeUnit;
 import io.javalin.http.BadRequestResponse;
 import io.javalin.http.Context;
+import io.javalin.http.Handler;
 import io.javalin.http.HttpResponseException;
 import io.javalin.http.ServiceUnavailableResponse;
 import io.javalin.json.JavalinJackson;
@@ -26,7 +28,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The HTTP API, compatible with the seed's FastAPI service: every route and error mapper is registered in
+ * The HTTP API, compatible with the reference FastAPI/PyTorch service: every route and error mapper is registered in
  * the one {@code Javalin.create} block below. Handlers throw; {@link Problem} decides the status and the
  * {@code {"detail": ...}} body.
  */
@@ -41,12 +43,15 @@ public final class ApiServer implements AutoCloseable {
     private final Uploads uploads;
     private final ClasspathFiles files = new ClasspathFiles();
     private final GracefulHandler graceful = new GracefulHandler();
+    private final UploadReceiver receiver;
     private final Javalin app;
 
     private ApiServer(ServeSettings settings, ServeMetrics metrics) {
         this.settings = settings;
         this.metrics = metrics;
         this.uploads = new Uploads(settings.maxBodyBytes());
+        this.receiver = new UploadReceiver(settings.maxBodyBytes(), settings.receiving(), metrics::refusedUpload);
+        metrics.gauge("http.server.uploads.receiving.bytes", "Memory held by request bodies on their way", receiver::memoryInUse);
         metrics.gauge("http.server.requests.active", "HTTP requests being handled now", graceful::getCurrentRequestCount);
         this.app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
@@ -62,27 +67,30 @@ public final class ApiServer implements AutoCloseable {
             config.jetty.multipartConfig.maxTotalRequestSize(settings.maxBodyBytes(), SizeUnit.BYTES);
             config.jetty.multipartConfig.maxInMemoryFileSize((int) settings.maxBodyBytes() + 1, SizeUnit.BYTES);
             // SIGTERM: stop accepting, let requests in flight finish, answer 503 to new ones on open connections.
+            // Bodies are received before the routes run, without a thread each (Javalin attaches its servlet
+            // handler inside the innermost wrapper: graceful → receiver → routes).
             config.jetty.modifyServer(server -> {
                 server.setStopTimeout(settings.shutdownTimeout().toMillis());
+                graceful.setHandler(receiver);
                 server.setHandler(graceful);
                 server.setErrorHandler(new JsonErrorHandler());
             });
             config.requestLogger.http(metrics::record);
 
-            config.routes.get("/health", this::health);
+            getAndHead(config, "/health", this::health);
             config.routes.post("/predict", this::predict);
             config.routes.post("/predict/batch", this::predictBatch);
-            config.routes.get("/model", this::modelInfo);
-            config.routes.get("/metrics", ctx -> ctx.contentType(ServeMetrics.CONTENT_TYPE).result(metrics.scrape()));
-            config.routes.get("/openapi.json", ctx -> ctx.contentType("application/json").result(ApiDocs.OPENAPI));
-            config.routes.get("/docs", ctx -> ctx.html(ApiDocs.SWAGGER_UI_PAGE));
-            config.routes.get("/docs/swagger-ui.css", ctx -> files.serve(ctx, ApiDocs.swaggerUiFile("swagger-ui.css"), "text/css", DAY));
-            config.routes.get("/docs/swagger-ui-bundle.js",
-                    ctx -> files.serve(ctx, ApiDocs.swaggerUiFile("swagger-ui-bundle.js"), "text/javascript", DAY));
+            getAndHead(config, "/model", this::modelInfo);
+            getAndHead(config, "/metrics", ctx -> ctx.contentType(ServeMetrics.CONTENT_TYPE).result(metrics.scrape()));
+            getAndHead(config, "/openapi.json", ctx -> ctx.contentType("application/json").result(ApiDocs.OPENAPI));
+            getAndHead(config, "/docs", ctx -> ctx.html(ApiDocs.SWAGGER_UI_PAGE));
+            for (String file : List.of("swagger-ui.css", "swagger-ui-bundle.js", "favicon-32x32.png")) {
+                getAndHead(config, "/docs/" + file, ctx -> files.serve(ctx, ApiDocs.swaggerUiFile(file), ApiDocs.contentType(file), DAY));
+            }
             // The web page: plain files calling the same public endpoints as any client.
-            config.routes.get("/", ctx -> files.serve(ctx, "/web/index.html", "text/html; charset=utf-8", 0));
-            config.routes.get("/app.js", ctx -> files.serve(ctx, "/web/app.js", "text/javascript", 0));
-            config.routes.get("/style.css", ctx -> files.serve(ctx, "/web/style.css", "text/css", 0));
+            getAndHead(config, "/", ctx -> files.serve(ctx, "/web/index.html", "text/html; charset=utf-8", 0));
+            getAndHead(config, "/app.js", ctx -> files.serve(ctx, "/web/app.js", "text/javascript", 0));
+            getAndHead(config, "/style.css", ctx -> files.serve(ctx, "/web/style.css", "text/css", 0));
 
             config.routes.exception(HttpResponseException.class, (e, ctx) -> fail(ctx, e));
             config.routes.exception(Exception.class, (e, ctx) -> fail(ctx, e));
@@ -217,12 +225,25 @@ public final class ApiServer implements AutoCloseable {
         }
     }
 
+    /**
+     * GET, and HEAD with the same status and headers (RFC 9110). Javalin answers HEAD itself otherwise: 200 and
+     * text/plain, whatever GET would say.
+     */
+    private static void getAndHead(JavalinConfig config, String path, Handler handler) {
+        config.routes.get(path, handler);
+        config.routes.head(path, handler);
+    }
+
     private static void fail(Context ctx, Exception e) {
         Problem problem = Problem.of(e);
+        if (e instanceof HttpResponseException http && http.getStatus() == 405) {
+            // RFC 9110: a 405 lists the methods the path does take; Javalin found them for its own message.
+            http.getDetails().values().stream().findFirst().ifPresent(methods -> ctx.header("Allow", methods));
+        }
         if (problem.isServerBug()) {
             LOG.error("{} {} failed", ctx.method(), ctx.path(), e);
         } else {
-            LOG.debug("{} {} -> {} {}", ctx.method(), ctx.path(), problem.status(), problem.detail());
+            LOG.debug("{} {} -> {} {}", ctx.method(), ctx.path(), problem.status(), problem.detail(), e); // the full cause, for LOG_LEVEL=debug
         }
         problem(ctx, problem);
     }
@@ -237,10 +258,28 @@ public final class ApiServer implements AutoCloseable {
     /** Graceful stop: Jetty waits for requests in flight, then the model finishes its queue and is freed. */
     @Override
     public void close() {
+        stop();
+    }
+
+    /**
+     * {@link #close()}, telling whether the drain was clean: true when every request in flight was answered
+     * within the shutdown timeout.
+     */
+    public boolean stop() {
         LOG.info("Shutting down: finishing requests in flight");
-        app.stop();
+        try {
+            app.stop();
+        } catch (RuntimeException e) {
+            LOG.warn("Jetty did not stop cleanly: {}", e.getMessage());
+        }
+        long unfinished = graceful.getCurrentRequestCount();
         model.close();
         metrics.close();
+        if (unfinished > 0) {
+            LOG.warn("Stopped with {} requests unanswered after the {} s shutdown timeout", unfinished, settings.shutdownTimeout().toSeconds());
+            return false;
+        }
         LOG.info("Stopped");
+        return true;
     }
 }

@@ -17,9 +17,10 @@ import java.time.Duration;
  * @param requestTimeout   how long a request may wait for its answer before it gets 503
  * @param shutdownTimeout  how long SIGTERM waits for requests in flight
  * @param classifier       image limits, batching, ONNX Runtime threads and device
+ * @param receiving        how request bodies are received: slowest rate, memory for bodies on their way
  */
 public record ServeSettings(String host, int port, Path model, long maxBodyBytes, int maxBatchFiles, Duration requestTimeout,
-                            Duration shutdownTimeout, ClassifierOptions classifier) {
+                            Duration shutdownTimeout, ClassifierOptions classifier, ReceiveLimits receiving) {
 
     public static final String DEFAULT_HOST = "0.0.0.0";
     public static final int DEFAULT_PORT = 8000;
@@ -28,6 +29,36 @@ public record ServeSettings(String host, int port, Path model, long maxBodyBytes
     public static final int DEFAULT_MAX_BATCH_FILES = 16;
     public static final int DEFAULT_REQUEST_TIMEOUT_S = 30;
     public static final int DEFAULT_SHUTDOWN_TIMEOUT_S = 20;
+    public static final int DEFAULT_UPLOAD_GRACE_S = 10;
+    public static final String DEFAULT_MIN_UPLOAD_RATE = "8KiB";
+    public static final long DEFAULT_MIN_UPLOAD_BYTES_PER_SECOND = 8 * 1024;
+
+    /**
+     * How request bodies are received (see {@link UploadReceiver}).
+     *
+     * @param grace             how long a body may take before its rate is checked (a body that has not started by then fails)
+     * @param minBytesPerSecond slowest body accepted, averaged since the request began; slower ones get 408
+     * @param memoryBytes       memory all bodies on their way may hold together, beyond it 503 + Retry-After; 0 = an
+     *                          eighth of the Java heap of the serving process
+     */
+    public record ReceiveLimits(Duration grace, long minBytesPerSecond, long memoryBytes) {
+
+        public ReceiveLimits {
+            require(!grace.isNegative() && !grace.isZero(), "the upload grace period must be positive");
+            require(minBytesPerSecond >= 0, "the minimum upload rate must not be negative");
+            require(memoryBytes >= 0, "the memory for uploads must not be negative");
+        }
+
+        /** 10 s of grace, 8 KiB/s at least, an eighth of the heap for bodies on their way. */
+        public static ReceiveLimits defaults() {
+            return new ReceiveLimits(Duration.ofSeconds(DEFAULT_UPLOAD_GRACE_S), DEFAULT_MIN_UPLOAD_BYTES_PER_SECOND, 0);
+        }
+
+        /** The memory budget in bytes, the heap's eighth when none was given. */
+        public long memoryBudget() {
+            return memoryBytes > 0 ? memoryBytes : Runtime.getRuntime().maxMemory() / 8;
+        }
+    }
 
     public ServeSettings {
         require(port >= 0 && port <= 65_535, "port must be 0-65535");
@@ -35,6 +66,12 @@ public record ServeSettings(String host, int port, Path model, long maxBodyBytes
         require(maxBatchFiles > 0, "files per batch request must be positive");
         require(requestTimeout.toMillis() > 0, "request timeout must be positive");
         require(!shutdownTimeout.isNegative(), "shutdown timeout must not be negative");
+    }
+
+    /** Settings with the default {@link ReceiveLimits}. */
+    public ServeSettings(String host, int port, Path model, long maxBodyBytes, int maxBatchFiles, Duration requestTimeout,
+                         Duration shutdownTimeout, ClassifierOptions classifier) {
+        this(host, port, model, maxBodyBytes, maxBatchFiles, requestTimeout, shutdownTimeout, classifier, ReceiveLimits.defaults());
     }
 
     /** The defaults, serving {@code model}. */
@@ -45,11 +82,15 @@ public record ServeSettings(String host, int port, Path model, long maxBodyBytes
     }
 
     public ServeSettings withAddress(String newHost, int newPort) {
-        return new ServeSettings(newHost, newPort, model, maxBodyBytes, maxBatchFiles, requestTimeout, shutdownTimeout, classifier);
+        return new ServeSettings(newHost, newPort, model, maxBodyBytes, maxBatchFiles, requestTimeout, shutdownTimeout, classifier, receiving);
     }
 
     public ServeSettings withClassifier(ClassifierOptions newClassifier) {
-        return new ServeSettings(host, port, model, maxBodyBytes, maxBatchFiles, requestTimeout, shutdownTimeout, newClassifier);
+        return new ServeSettings(host, port, model, maxBodyBytes, maxBatchFiles, requestTimeout, shutdownTimeout, newClassifier, receiving);
+    }
+
+    public ServeSettings withReceiving(ReceiveLimits newReceiving) {
+        return new ServeSettings(host, port, model, maxBodyBytes, maxBatchFiles, requestTimeout, shutdownTimeout, classifier, newReceiving);
     }
 
     private static void require(boolean condition, String message) {

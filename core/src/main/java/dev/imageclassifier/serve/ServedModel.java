@@ -50,7 +50,7 @@ public sealed interface ServedModel extends AutoCloseable {
             classifier = ImageClassifier.load(settings.model(), settings.classifier().toBuilder().meterRegistry(registry).build());
         } catch (InvalidModelException e) {
             log().error("No model to serve: {}", e.getMessage());
-            return new Unavailable(e.getMessage());
+            return new Unavailable(ModelProblem.describe(settings.model(), e));
         }
         try {
             // The first run allocates ONNX Runtime's buffers, loads the decoders and sets up Jackson's
@@ -61,7 +61,7 @@ public sealed interface ServedModel extends AutoCloseable {
         } catch (Exception e) {
             classifier.close();
             log().error("The model failed its warm-up run", e);
-            return new Unavailable("The model failed its warm-up run: " + e.getMessage());
+            return new Unavailable(ModelProblem.WARM_UP_FAILED);
         }
         log().info("Serving {} ({} classes, backbone {}), loaded and warmed up in {} ms", settings.model(),
                 classifier.labels().size(), classifier.metadata().backboneName(), (System.nanoTime() - start) / 1_000_000);

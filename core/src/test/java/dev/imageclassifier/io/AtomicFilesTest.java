@@ -4,8 +4,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -55,5 +59,37 @@ class AtomicFilesTest {
         try (Stream<Path> left = Files.walk(dir.resolve("new"))) {
             assertThat(left.filter(Files::isRegularFile)).as("the check leaves nothing behind").isEmpty();
         }
+    }
+
+    /** Above Linux's largest process id: no process has it. */
+    private static final long GONE = 2_000_000_000L;
+    private static final long ALIVE = ProcessHandle.current().pid();
+
+    @Test
+    void aWriteRemovesWhatKilledWritersOfItsTargetLeftAndKeepsWhatLiveOnesAreWriting() throws Exception {
+        Path target = dir.resolve("model.onnx");
+        Path killed = Files.createFile(dir.resolve(".model.onnx." + GONE + "-123.tmp"));
+        Path beingWritten = Files.createFile(dir.resolve(".model.onnx." + ALIVE + "-456.tmp"));
+        Path fromAnOldVersion = Files.createFile(dir.resolve(".model.onnx.789.tmp"));
+        Files.setLastModifiedTime(fromAnOldVersion, FileTime.from(Instant.now().minus(Duration.ofHours(2))));
+        Path otherTarget = Files.createFile(dir.resolve(".metrics.json." + GONE + "-1.tmp"));
+
+        AtomicFiles.write(target, "model".getBytes(StandardCharsets.UTF_8));
+
+        assertThat(killed).doesNotExist();
+        assertThat(fromAnOldVersion).doesNotExist();
+        assertThat(beingWritten).exists();
+        assertThat(otherTarget).as("another target's temporaries wait for that target").exists();
+        assertThat(AtomicFiles.removeStaleTemporaries(dir.resolve("metrics.json"))).isEqualTo(1);
+        assertThat(otherTarget).doesNotExist();
+    }
+
+    @Test
+    void aProcessIdGivenAgainToALaterProcessDoesNotKeepATemporaryAlive() throws Exception {
+        Path target = dir.resolve("metrics.json");
+        Path temp = Files.createFile(dir.resolve(".metrics.json." + ALIVE + "-9.tmp"));
+        Instant beforeThisProcess = ProcessHandle.current().info().startInstant().orElseThrow().minus(Duration.ofMinutes(5));
+        Files.setLastModifiedTime(temp, FileTime.from(beforeThisProcess)); // written by an earlier holder of our id
+        assertThat(AtomicFiles.removeStaleTemporaries(target)).isEqualTo(1);
     }
 }
