@@ -6,8 +6,10 @@ import org.apache.spark.sql.Row;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 
 import static org.apache.spark.sql.functions.col;
 
@@ -47,7 +49,9 @@ final class DriverSamples {
     }
 
     private static int[] indices(List<Sample> samples, List<String> labels) {
-        return samples.stream().mapToInt(s -> labels.indexOf(s.label())).toArray();
+        Map<String, Integer> index = new HashMap<>();
+        labels.forEach(label -> index.put(label, index.size()));
+        return samples.stream().mapToInt(s -> index.get(s.label())).toArray();
     }
 
     private static float[][] views(List<Object> vectors) {

@@ -21,6 +21,9 @@ import org.apache.spark.sql.SparkSession;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -107,13 +110,8 @@ public final class TrainJob {
         HeadTrainer.Result head;
         Metrics metrics;
         if (kind == HeadTrainerKind.DRIVER) {
-            TrainingOutputs.Samples samples = DriverSamples.collect(features, labels);
-            try {
-                head = new HeadTrainer(options.recipe(), seed, options.runtime())
-                        .train(samples.train(), samples.trainLabels(), labels.size(), Progress.NONE);
-            } catch (ai.onnxruntime.OrtException e) {
-                throw new IOException("the head's training graph failed: " + e.getMessage(), e);
-            }
+            TrainingOutputs.Samples samples = collect(features, labels);
+            head = trainOnDriver(options, samples, labels.size(), log);
             metrics = TrainingOutputs.validate(head.head(), samples, labels);
         } else {
             head = settings.mllib().train(spark, features, labels);
@@ -129,6 +127,29 @@ public final class TrainJob {
                 head, metrics, total);
         return new Summary(metrics, kind.name().toLowerCase(Locale.ROOT), counts.trainImages(), counts.valImages(),
                 counts.skipped(), featureSeconds, imagesPerSecond, total);
+    }
+
+    /** The features on the driver, and the heap's peak while they came (pools' peaks, reset here). */
+    private static TrainingOutputs.Samples collect(Dataset<Row> features, List<String> labels) {
+        ManagementFactory.getMemoryPoolMXBeans().forEach(MemoryPoolMXBean::resetPeakUsage);
+        return DriverSamples.collect(features, labels);
+    }
+
+    /** The project's own trainer, as the local {@code train} runs it. */
+    private static HeadTrainer.Result trainOnDriver(TrainingOptions options, TrainingOutputs.Samples samples, int classes,
+                                                    PrintWriter log) throws IOException {
+        HeadTrainer.Result head;
+        try {
+            head = new HeadTrainer(options.recipe(), options.seed(), options.runtime())
+                    .train(samples.train(), samples.trainLabels(), classes, Progress.NONE);
+        } catch (ai.onnxruntime.OrtException e) {
+            throw new IOException("the head's training graph failed: " + e.getMessage(), e);
+        }
+        long peak = ManagementFactory.getMemoryPoolMXBeans().stream().filter(pool -> pool.getType() == MemoryType.HEAP)
+                .mapToLong(pool -> pool.getPeakUsage().getUsed()).sum();
+        log.printf(Locale.ROOT, "Head trained on the driver in %.1f s; heap peak while collecting and training %.0f MB%n",
+                head.seconds(), peak / 1e6);
+        return head;
     }
 
     /** Runs the backbone on the executors and writes the feature table; returns it, read back. */
