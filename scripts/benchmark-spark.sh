@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Spark `classify` on embedded local[2] against the local path (`evaluate`: the library's ImageClassifier on
-# both cores) on the same 1,736 validation images of the Caltech-101 split, alternating, in one run. Prints
-# each side's images/s and the Spark job's start-up time. Run after `mvn -q -DskipTests package`.
+# both cores) on the same 1,736 validation images of the Caltech-101 split: first alternating in one JVM
+# (`image-classifier-spark bench`: images/s and CPU ms per image; the first Spark round is cold), then each as
+# its own process, start-up included. Run after `mvn -q -DskipTests package`.
 #
 #   scripts/benchmark-spark.sh [DATA_DIR] [ROUNDS]
 set -euo pipefail
@@ -22,10 +23,13 @@ awk -F, '$3 == "val" { print $1 }' "$OUT/data/split.csv" | while read -r path; d
 done
 echo "Validation images: $(find "$OUT/val" -type f | wc -l)"
 
-for round in $(seq "$ROUNDS"); do
-  echo "== round $round: local path (image-classifier evaluate)"
+echo "== in one JVM: Spark classify (first round cold) and the local path, alternating"
+./image-classifier-spark bench --master 'local[2]' --split "$OUT/data/split.csv" --model "$MODEL" --rounds "$ROUNDS" "$OUT/val" \
+  2> >(grep -vE "WARN|incubator" >&2)
+
+echo "== separate processes, as users run them: start-up included"
+/usr/bin/time -f "%e s from JVM start to exit, CPU %U s user + %S s system, %M KiB peak RSS" \
   ./image-classifier evaluate --model "$MODEL" --split "$OUT/data/split.csv" --results "$OUT/eval" --no-progress
-  echo "== round $round: Spark local[2] (image-classifier-spark classify)"
-  /usr/bin/time -f "%e s from JVM start to exit, %M KiB peak RSS" \
-    ./image-classifier-spark classify --master 'local[2]' --model "$MODEL" "$OUT/val" -o "$OUT/labels-$round"
-done
+/usr/bin/time -f "%e s from JVM start to exit, CPU %U s user + %S s system, %M KiB peak RSS" \
+  ./image-classifier-spark classify --master 'local[2]' --model "$MODEL" "$OUT/val" -o "$OUT/labels" \
+  2> >(grep -vE "WARN|incubator" >&2)

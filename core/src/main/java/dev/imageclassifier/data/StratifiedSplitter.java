@@ -32,35 +32,35 @@ public final class StratifiedSplitter {
      * @param presplit        the images' subsets come from {@code train/} and {@code val/} folders
      * @param filesFingerprint see {@link #filesFingerprint(Map)}
      */
-    public static SplitManifest split(Path root, List<LabeledImage> images, boolean presplit, String filesFingerprint, long seed,
+    public static SplitManifest split(Path root, List<LabeledImage> found, boolean presplit, String filesFingerprint, long seed,
                                       double valFraction) throws DatasetException {
         if (!(valFraction > 0 && valFraction < 1)) {
             throw new DatasetException("--val-fraction must be between 0 and 1 (exclusive), got " + valFraction);
         }
         List<LabeledImage> out = new ArrayList<>();
-        for (Map.Entry<String, List<LabeledImage>> group : DatasetScanner.byLabel(images).entrySet()) {
+        for (Map.Entry<String, List<LabeledImage>> group : DatasetScanner.byLabel(found).entrySet()) {
             String label = group.getKey();
-            List<LabeledImage> members = new ArrayList<>(group.getValue());
-            members.sort(Comparator.comparing(LabeledImage::path));
+            List<LabeledImage> images = new ArrayList<>(group.getValue());
+            images.sort(Comparator.comparing(LabeledImage::path));
             if (presplit) {
-                out.addAll(members);
+                out.addAll(images);
                 continue;
             }
-            if (members.size() < 2) {
-                throw new DatasetException("Class '" + label + "' has " + members.size()
+            if (images.size() < 2) {
+                throw new DatasetException("Class '" + label + "' has " + images.size()
                         + " image; every class needs at least 2 (one to train on, one to validate). "
                         + "Add images or leave it out with --exclude " + label);
             }
             SplittableRandom random = new SplittableRandom(seed ^ (0x9E3779B97F4A7C15L * label.hashCode()));
-            for (int i = members.size() - 1; i > 0; i--) {
+            for (int i = images.size() - 1; i > 0; i--) {
                 int j = random.nextInt(i + 1);
-                LabeledImage swap = members.get(i);
-                members.set(i, members.get(j));
-                members.set(j, swap);
+                LabeledImage swap = images.get(i);
+                images.set(i, images.get(j));
+                images.set(j, swap);
             }
-            int val = (int) Math.max(1, Math.min(members.size() - 1, Math.round(members.size() * valFraction)));
-            for (int i = 0; i < members.size(); i++) {
-                LabeledImage image = members.get(i);
+            int val = (int) Math.max(1, Math.min(images.size() - 1, Math.round(images.size() * valFraction)));
+            for (int i = 0; i < images.size(); i++) {
+                LabeledImage image = images.get(i);
                 out.add(new LabeledImage(image.path(), label, i < val ? Subset.VAL : Subset.TRAIN));
             }
         }

@@ -42,7 +42,7 @@ final class ClassifyCommand implements Callable<Integer> {
     @Option(names = "--batch-size", paramLabel = "N", defaultValue = "16", description = "Images per model call (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
-    @Option(names = "--images-per-task", paramLabel = "N", defaultValue = "128",
+    @Option(names = "--images-per-task", paramLabel = "N", defaultValue = "1024",
             description = "About how many small images one Spark task reads (default: ${DEFAULT-VALUE}).")
     int imagesPerTask;
 

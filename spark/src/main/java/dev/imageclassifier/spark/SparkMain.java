@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
  * image-classifier-spark.jar classify|train …}, or {@code ./image-classifier-spark …} on embedded Spark.
  */
 @Command(name = "image-classifier-spark", mixinStandardHelpOptions = true, versionProvider = ProjectVersion.class,
-        subcommands = {ClassifyCommand.class, TrainCommand.class},
+        subcommands = {ClassifyCommand.class, TrainCommand.class, BenchCommand.class},
         header = "Batch classification and training on Apache Spark.",
         description = {"The same classifier files as image-classifier, on a Spark cluster (spark-submit) or on embedded "
                 + "Spark on this machine (--master local[*], the default outside spark-submit).", ""})
