@@ -6,11 +6,13 @@ WORKDIR /src
 # Dependencies change less often than sources: resolve them in a layer of their own.
 COPY pom.xml .
 COPY core/pom.xml core/
-RUN mvn -B -q dependency:go-offline
+# The reactor lists the spark module too: its pom must be there, but the server image builds core only.
+COPY spark/pom.xml spark/
+RUN mvn -B -q -pl core dependency:go-offline
 COPY core/src ./core/src
 COPY model ./model
-# The same packaging command as the README's command 1.
-RUN mvn -B -q -DskipTests package
+# The README's command 1, for the core module (the server's jar; no Spark).
+RUN mvn -B -q -pl core -DskipTests package
 
 FROM eclipse-temurin:17-jre
 RUN groupadd --system app && useradd --system --gid app --uid 10001 --home-dir /app --shell /usr/sbin/nologin app

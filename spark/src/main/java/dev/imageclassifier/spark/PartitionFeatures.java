@@ -1,5 +1,6 @@
 package dev.imageclassifier.spark;
 
+import dev.imageclassifier.inference.MicroBatcher.QueueFullException;
 import dev.imageclassifier.train.FeatureExtractor;
 import dev.imageclassifier.vision.InvalidImageException;
 import dev.imageclassifier.vision.View;
@@ -50,7 +51,7 @@ final class PartitionFeatures implements MapPartitionsFunction<Row, Row> {
             public CompletableFuture<float[][]> start(Row image) throws InterruptedException {
                 try {
                     return extractor.features((byte[]) image.getAs("content"), "train".equals(image.getAs("split")) ? train : val);
-                } catch (dev.imageclassifier.inference.MicroBatcher.QueueFullException e) {
+                } catch (QueueFullException e) {
                     return CompletableFuture.failedFuture(e);
                 }
             }

@@ -50,11 +50,15 @@ public final class TrainJob {
     public enum HeadTrainerKind { AUTO, DRIVER, MLLIB }
 
     /**
-     * The driver trains the head when the features take at most this share of its heap: collecting them
-     * and training on them took about 2.5 times their size at peak (measured on Caltech-101), so a quarter
-     * leaves room for the rest of the driver.
+     * The driver trains the head when the features take at most this share of its heap. They are held
+     * about twice there (the collected arrays, the trainer's own), beside the driver's Spark state: on
+     * Caltech-101 (8,677 images, 44.6 MB of features) the heap peaked at 373 MB in all while collecting and
+     * training. A quarter leaves room for both; larger feature sets go to MLlib.
      */
     static final double DRIVER_HEAP_SHARE = 0.25;
+
+    /** The trainer keeps the training features in one Java array: at most 2^31 - 1 floats. */
+    static final long MAX_DRIVER_FEATURE_BYTES = 4L * Integer.MAX_VALUE;
 
     /**
      * @param manifest   a split manifest written by {@code prepare}, or null with {@code data}
@@ -182,8 +186,8 @@ public final class TrainJob {
         }
         long bytes = DriverSamples.bytes(counts.vectors(), counts.dim());
         long heap = Runtime.getRuntime().maxMemory();
-        HeadTrainerKind kind = asked != HeadTrainerKind.AUTO ? asked
-                : bytes <= DRIVER_HEAP_SHARE * heap ? HeadTrainerKind.DRIVER : HeadTrainerKind.MLLIB;
+        boolean fits = bytes <= Math.min(DRIVER_HEAP_SHARE * heap, MAX_DRIVER_FEATURE_BYTES);
+        HeadTrainerKind kind = asked != HeadTrainerKind.AUTO ? asked : fits ? HeadTrainerKind.DRIVER : HeadTrainerKind.MLLIB;
         log.printf(Locale.ROOT, "Head: %s (features %.1f MB, driver heap %.0f MB)%n",
                 kind == HeadTrainerKind.DRIVER ? "the project's trainer on the driver" : "MLlib logistic regression on the executors",
                 bytes / 1e6, heap / 1e6);
