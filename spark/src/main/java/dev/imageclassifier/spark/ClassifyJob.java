@@ -57,7 +57,8 @@ public final class ClassifyJob {
                 Encoders.row(PartitionClassifier.SCHEMA));
         writer(classified, settings.format()).mode(settings.overwrite() ? SaveMode.Overwrite : SaveMode.ErrorIfExists)
                 .save(settings.output());
-        return new Summary(images.value(), errors.value(), files.rdd().getNumPartitions(), (System.nanoTime() - start) / 1e9);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        return new Summary(images.value(), errors.value(), files.rdd().getNumPartitions(), seconds);
     }
 
     /**
