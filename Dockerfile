@@ -23,10 +23,12 @@ WORKDIR /src
 # Dependencies change less often than sources: resolve them in a layer of their own.
 COPY pom.xml .
 COPY core/pom.xml core/
-RUN mvn -B -q org.apache.maven.plugins:maven-dependency-plugin:3.8.1:go-offline
+# The reactor lists the spark module too: its pom must be there, but the server image builds core only.
+COPY spark/pom.xml spark/
+RUN mvn -B -q -pl core org.apache.maven.plugins:maven-dependency-plugin:3.8.1:go-offline
 COPY core/src ./core/src
-# The README's packaging command, without compiling the tests.
-RUN mvn -B -q -Dmaven.test.skip=true package
+# The README's packaging command for the core module (the server's jar, no Spark), without compiling the tests.
+RUN mvn -B -q -pl core -Dmaven.test.skip=true package
 
 FROM ${RUNTIME_IMAGE}
 RUN if ! command -v java >/dev/null; then \

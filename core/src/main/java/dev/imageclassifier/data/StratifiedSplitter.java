@@ -10,6 +10,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.TreeMap;
 
 /**
  * The seeded, stratified train/validation split: every class is shuffled on its own (seed mixed with
@@ -22,15 +23,26 @@ public final class StratifiedSplitter {
     }
 
     public static SplitManifest split(DatasetScanner.Result scan, long seed, double valFraction) throws DatasetException {
+        return split(scan.root(), scan.images(), scan.presplit(), filesFingerprint(scan), seed, valFraction);
+    }
+
+    /**
+     * The split of images found another way (e.g. listed by Spark on a Hadoop file system).
+     *
+     * @param presplit        the images' subsets come from {@code train/} and {@code val/} folders
+     * @param filesFingerprint see {@link #filesFingerprint(Map)}
+     */
+    public static SplitManifest split(Path root, List<LabeledImage> found, boolean presplit, String filesFingerprint, long seed,
+                                      double valFraction) throws DatasetException {
         if (!(valFraction > 0 && valFraction < 1)) {
             throw new DatasetException("--val-fraction must be between 0 and 1 (exclusive), got " + valFraction);
         }
         List<LabeledImage> out = new ArrayList<>();
-        for (Map.Entry<String, List<LabeledImage>> group : DatasetScanner.byLabel(scan.images()).entrySet()) {
+        for (Map.Entry<String, List<LabeledImage>> group : DatasetScanner.byLabel(found).entrySet()) {
             String label = group.getKey();
             List<LabeledImage> images = new ArrayList<>(group.getValue());
             images.sort(Comparator.comparing(LabeledImage::path));
-            if (scan.presplit()) {
+            if (presplit) {
                 out.addAll(images);
                 continue;
             }
@@ -52,11 +64,11 @@ public final class StratifiedSplitter {
                 out.add(new LabeledImage(image.path(), label, i < val ? Subset.VAL : Subset.TRAIN));
             }
         }
-        if (scan.presplit()) {
+        if (presplit) {
             checkPresplit(out);
         }
         out.sort(Comparator.comparing(LabeledImage::label).thenComparing(LabeledImage::path));
-        return new SplitManifest(scan.root(), seed, valFraction, out, filesFingerprint(scan));
+        return new SplitManifest(root, seed, valFraction, out, filesFingerprint);
     }
 
     private static void checkPresplit(List<LabeledImage> images) throws DatasetException {
@@ -73,16 +85,21 @@ public final class StratifiedSplitter {
 
     /** SHA-256 over the sorted (path, size) list: changes when a file is added, removed or replaced by another size. */
     static String filesFingerprint(DatasetScanner.Result scan) throws DatasetException {
-        StringBuilder list = new StringBuilder();
-        List<LabeledImage> images = new ArrayList<>(scan.images());
-        images.sort(Comparator.comparing(LabeledImage::path));
-        for (LabeledImage image : images) {
+        Map<String, Long> sizes = new TreeMap<>();
+        for (LabeledImage image : scan.images()) {
             try {
-                list.append(image.path()).append('\t').append(Files.size(scan.root().resolve(image.path()))).append('\n');
+                sizes.put(image.path(), Files.size(scan.root().resolve(image.path())));
             } catch (IOException e) {
                 throw new DatasetException("Cannot read " + image.path() + ": " + e.getMessage(), e);
             }
         }
+        return filesFingerprint(sizes);
+    }
+
+    /** The files fingerprint of images with these sizes in bytes, keyed by their path relative to the root. */
+    public static String filesFingerprint(Map<String, Long> sizeByPath) {
+        StringBuilder list = new StringBuilder();
+        new TreeMap<>(sizeByPath).forEach((path, size) -> list.append(path).append('\t').append(size).append('\n'));
         return Sha256.of(list.toString());
     }
 

@@ -131,6 +131,16 @@ public final class FeatureExtractor implements AutoCloseable {
         }
     }
 
+    /**
+     * The features of {@code views} of one encoded image, straight from the backbone and not cached: for
+     * callers that already hold the bytes (Spark executors). The views' randomness is seeded by the
+     * content, as in {@link #extract}, so both give the same features. The future fails with an
+     * {@link InvalidImageException} for bytes that are not a usable image.
+     */
+    public CompletableFuture<float[][]> features(byte[] image, List<View> views) throws InterruptedException, QueueFullException {
+        return pipeline.submitWaiting(image, views, View.contentSeed(Sha256.of(image))).thenApply(ImagePipeline.Output::rows);
+    }
+
     /** One image: cached views now, the missing ones on their way through the backbone (null when none). */
     private CompletableFuture<Void> extract(int index, Path path, List<View> views, Run run)
             throws InterruptedException, QueueFullException {

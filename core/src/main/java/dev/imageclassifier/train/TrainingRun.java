@@ -6,13 +6,11 @@ import dev.imageclassifier.data.SplitManifest;
 import dev.imageclassifier.data.Subset;
 import dev.imageclassifier.inference.MicroBatcher.QueueFullException;
 import dev.imageclassifier.io.AtomicFiles;
-import dev.imageclassifier.io.Json;
 import dev.imageclassifier.io.Progress;
+import dev.imageclassifier.train.TrainingOutputs.Samples;
 import dev.imageclassifier.model.BackboneGraph;
-import dev.imageclassifier.model.ClassifierGraph;
 import dev.imageclassifier.model.Int8Arithmetic;
 import dev.imageclassifier.model.InvalidModelException;
-import dev.imageclassifier.model.ModelMetadata;
 import dev.imageclassifier.vision.Preprocessing;
 import dev.imageclassifier.vision.View;
 
@@ -20,14 +18,9 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.UUID;
 
 /**
  * One training run, end to end: split manifest → backbone features (cached) → softmax head →
@@ -44,10 +37,6 @@ public final class TrainingRun {
     /** The split, read and checked: labels in output order, and the seed the run uses. */
     private record Dataset(SplitManifest manifest, List<String> labels, List<LabeledImage> train, List<LabeledImage> val,
                            long seed) {
-    }
-
-    /** The features of the images that could be used, with their class indices. */
-    private record Samples(float[][][] train, int[] trainLabels, float[][] val, int[] valLabels) {
     }
 
     private final TrainingOptions options;
@@ -75,9 +64,12 @@ public final class TrainingRun {
         }
         Samples samples = samples(features, data);
         HeadTrainer.Result head = trainHead(samples, data);
-        Metrics metrics = validate(head.head(), samples, data.labels());
+        Metrics metrics = TrainingOutputs.validate(head.head(), samples, data.labels());
         double total = (System.nanoTime() - start) / 1e9;
-        write(backbone, featureDim, preprocessing, data, samples, features, head, metrics, total);
+        TrainingOutputs.write(options, backbone, data.manifest(), data.seed(), samples.train().length, samples.val().length,
+                new TrainingOutputs.Extraction(featureDim, preprocessing, features.seconds(), features.imagesPerSecond(),
+                        features.computed(), features.cached(), features.skipped().size()),
+                head, metrics, total);
         return new Summary(metrics, samples.val().length, features.imagesPerSecond(), head.seconds(), total, head.bestEpoch());
     }
 
@@ -94,7 +86,7 @@ public final class TrainingRun {
     /** Fails now, not after the long work, when the model, metrics or cache cannot be written. */
     private void checkOutputs() throws IOException {
         AtomicFiles.checkWritable(options.model(), Files.size(options.backbone()) + (16L << 20));
-        AtomicFiles.checkWritable(metricsFile(), 16L << 20);
+        AtomicFiles.checkWritable(TrainingOutputs.metricsFile(options), 16L << 20);
         if (options.cacheDir() != null) {
             try {
                 AtomicFiles.checkWritable(options.cacheDir().resolve("features.check"), 64L << 20);
@@ -178,46 +170,8 @@ public final class TrainingRun {
         }
     }
 
-    private static Metrics validate(LinearHead head, Samples samples, List<String> labels) {
-        float[][] probabilities = new float[samples.val().length][];
-        for (int i = 0; i < probabilities.length; i++) {
-            probabilities[i] = head.probabilities(samples.val()[i]);
-        }
-        return Metrics.of(labels, samples.valLabels(), probabilities);
-    }
-
-    /** The classifier file and metrics.json, both or neither; the same run id in each. */
-    private void write(BackboneGraph backbone, int featureDim, Preprocessing preprocessing, Dataset data, Samples samples,
-                       FeatureExtractor.Result features, HeadTrainer.Result head, Metrics metrics, double totalSeconds)
-            throws IOException {
-        String runId = UUID.randomUUID().toString();
-        String created = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
-        SplitManifest split = data.manifest();
-        TrainingReport.Facts facts = new TrainingReport.Facts(options.recipe(), head.weightDecay(), data.seed(), split.fingerprint(),
-                split.filesFingerprint(), samples.train().length, samples.val().length, head.bestEpoch(), runId);
-        ModelMetadata metadata = new ModelMetadata(data.labels(), preprocessing, backbone.name(), backbone.sha256(), featureDim,
-                Json.toMap(facts), Json.toMap(metrics.headline()), created, options.projectVersion(), options.backboneUrl());
-        TrainingReport report = new TrainingReport(metrics.report(),
-                new TrainingReport.Backbone(backbone.name(), backbone.sha256(), featureDim, backbone.featureSource()),
-                options.recipe(), TrainingReport.Regularization.of(head), data.seed(),
-                new TrainingReport.Split(options.split().toString(), split.fingerprint(), samples.train().length,
-                        samples.val().length, features.skipped().size()),
-                new TrainingReport.Timings(features.seconds(), features.imagesPerSecond(), features.computed(), features.cached(),
-                        head.seconds(), totalSeconds),
-                head.history().stream().map(TrainingReport.Epoch::of).toList(), head.bestEpoch(), options.model().toString(),
-                runId, created, options.projectVersion());
-        Map<Path, AtomicFiles.Writer> outputs = new LinkedHashMap<>();
-        outputs.put(metricsFile(), out -> out.write(Json.pretty(report)));
-        outputs.put(options.model(), ClassifierGraph.build(backbone, head.head().weights(), head.head().bias(), metadata)::writeTo);
-        AtomicFiles.writeTogether(outputs);
-    }
-
-    private Path metricsFile() {
-        return options.results().resolve("metrics.json");
-    }
-
     /** The cached views each training image contributes, in a fixed order (the centre crop first). */
-    static List<View> trainingViews(Recipe recipe, long seed) {
+    public static List<View> trainingViews(Recipe recipe, long seed) {
         List<View> views = new ArrayList<>();
         if (recipe.centerView()) {
             views.add(View.CENTER);

@@ -1,0 +1,96 @@
+package dev.imageclassifier.spark;
+
+import dev.imageclassifier.ClassifierOptions;
+import dev.imageclassifier.ImageClassifier;
+import dev.imageclassifier.model.BackboneGraph;
+import dev.imageclassifier.model.InvalidModelException;
+import dev.imageclassifier.model.RuntimeOptions;
+import dev.imageclassifier.train.FeatureCache;
+import dev.imageclassifier.train.FeatureExtractor;
+import dev.imageclassifier.vision.Preprocessing;
+import org.apache.spark.SparkConf;
+import org.apache.spark.SparkEnv;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * What each executor JVM loads once and shares between its tasks: one {@link ImageClassifier} per
+ * classifier file and one {@link FeatureExtractor} per backbone file, keyed by the file (path, size and
+ * modification time), so every task after the first finds the model ready.
+ *
+ * <p>Threads follow the executor's cores, not the machine's: tasks (one per core) feed the shared model,
+ * whose batches run on single-threaded ONNX Runtime sessions side by side (one per core, as the local
+ * path does), so executors sharing a node never oversubscribe it.
+ */
+final class ExecutorResources {
+
+    private static final Pattern LOCAL_MASTER = Pattern.compile("local(?:\\[(\\*|\\d+)(?:,\\d+)?])?");
+    private static final Map<String, ImageClassifier> CLASSIFIERS = new ConcurrentHashMap<>();
+    private static final Map<String, FeatureExtractor> EXTRACTORS = new ConcurrentHashMap<>();
+
+    private ExecutorResources() {
+    }
+
+    /** The executor's classifier for {@code file}, loaded by the first task that asks. */
+    static ImageClassifier classifier(Path file, int batchSize) {
+        int cores = executorCores();
+        return CLASSIFIERS.computeIfAbsent(key(file) + "#" + batchSize, key -> {
+            ClassifierOptions options = ClassifierOptions.builder().threads(cores).decodeThreads(cores).maxBatchSize(batchSize)
+                    .queueCapacity(Math.max(ClassifierOptions.DEFAULT_QUEUE_CAPACITY, 8 * batchSize * cores)).build();
+            try {
+                return ImageClassifier.load(file, options);
+            } catch (InvalidModelException e) {
+                throw new IllegalArgumentException(e.getMessage(), e);
+            }
+        });
+    }
+
+    /** The executor's feature extractor for a backbone file (no feature cache: the Parquet output is the cache). */
+    static FeatureExtractor extractor(Path backbone, String name, int batchSize) {
+        int cores = executorCores();
+        return EXTRACTORS.computeIfAbsent(key(backbone) + "#" + batchSize, key -> {
+            try {
+                return new FeatureExtractor(BackboneGraph.load(backbone, name), Preprocessing.IMAGENET, FeatureCache.disabled(),
+                        new RuntimeOptions(cores, RuntimeOptions.Device.CPU), cores, batchSize);
+            } catch (InvalidModelException e) {
+                throw new IllegalArgumentException(e.getMessage(), e);
+            }
+        });
+    }
+
+    /**
+     * Cores of this executor: {@code spark.executor.cores} when set, N of a {@code local[N]} master, else
+     * the cores the JVM sees (standalone executors take the whole worker).
+     */
+    static int executorCores() {
+        SparkEnv env = SparkEnv.get();
+        SparkConf conf = env != null ? env.conf() : new SparkConf();
+        if (conf.contains("spark.executor.cores")) {
+            return Math.max(1, conf.getInt("spark.executor.cores", 1));
+        }
+        Matcher local = LOCAL_MASTER.matcher(conf.get("spark.master", ""));
+        if (local.matches() && local.group(1) == null) {
+            return 1;
+        }
+        if (local.matches() && !local.group(1).equals("*")) {
+            return Integer.parseInt(local.group(1));
+        }
+        return Runtime.getRuntime().availableProcessors();
+    }
+
+    private static String key(Path file) {
+        try {
+            Path absolute = file.toAbsolutePath().normalize();
+            return absolute + ":" + Files.size(absolute) + ":" + Files.getLastModifiedTime(absolute).toMillis();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+}
