@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Training benchmark: cold-cache `prepare` + `train` on Caltech-101 with MobileNetV2-int8 (accuracy, wall
-# time, peak RSS), the seed recipe on the same cached features, and ResNet-50 feature extraction speed on a
+# time, peak RSS), the reference recipe on the same cached features, and ResNet-50 feature extraction speed on a
 # five-class subset. Run on an otherwise idle machine after `mvn -q -DskipTests package`.
 #
 #   scripts/benchmark-training.sh [DATA_DIR] [MODELS_DIR]
@@ -21,8 +21,8 @@ run train --split "$OUT/data/split.csv" --backbone "$MODELS/mobilenetv2-12-int8.
     --model "$OUT/model/classifier.onnx" --results "$OUT/results" --cache-dir "$OUT/cache"
 echo "prepare + train: $(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }') s"
 
-echo "== seed recipe on the same centre-crop features (cached)"
-run train --recipe seed --aug-views 0 --split "$OUT/data/split.csv" --backbone "$MODELS/mobilenetv2-12-int8.onnx" \
+echo "== reference recipe on the same centre-crop features (cached)"
+run train --recipe reference --aug-views 0 --split "$OUT/data/split.csv" --backbone "$MODELS/mobilenetv2-12-int8.onnx" \
     --offline --model "$OUT/model/seed.onnx" --results "$OUT/results-seed" --cache-dir "$OUT/cache"
 
 echo "== the classifier file alone in ONNX Runtime (evaluate) and with flip test-time augmentation"

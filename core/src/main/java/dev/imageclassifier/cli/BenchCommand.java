@@ -52,13 +52,13 @@ import java.util.concurrent.Callable;
 public final class BenchCommand implements Callable<Integer> {
 
     static final class Target {
-        @Option(names = "--model", description = "Classifier file to serve.")
+        @Option(names = "--model", paramLabel = "FILE", description = "Classifier file to serve.")
         Path model;
 
-        @Option(names = "--backbone", description = "Serve a classifier built on this backbone .onnx with a random head (speed and memory only; answers are meaningless).")
+        @Option(names = "--backbone", paramLabel = "FILE", description = "Serve a classifier built on this backbone .onnx with a random head (speed and memory only; answers are meaningless).")
         Path backbone;
 
-        @Option(names = "--url", description = "Measure a server that is already running (no start-up or memory figures).")
+        @Option(names = "--url", paramLabel = "URL", description = "Measure a server that is already running (no start-up or memory figures).")
         URI url;
     }
 
@@ -68,40 +68,40 @@ public final class BenchCommand implements Callable<Integer> {
     @ArgGroup(exclusive = true, multiplicity = "1")
     Target target;
 
-    @Option(names = "--classes", defaultValue = "101", description = "Classes of the random head with --backbone (default ${DEFAULT-VALUE}).")
+    @Option(names = "--classes", paramLabel = "N", defaultValue = "101", description = "Classes of the random head with --backbone (default ${DEFAULT-VALUE}).")
     int classes;
 
-    @Option(names = "--image", description = "Image to send (default: a synthetic 320×240 JPEG).")
+    @Option(names = "--image", paramLabel = "FILE", description = "Image to send (default: a synthetic 320×240 JPEG).")
     Path image;
 
-    @Option(names = "--concurrency", split = ",", defaultValue = "1,4,16", description = "Concurrent clients, one level after another (default ${DEFAULT-VALUE}).")
+    @Option(names = "--concurrency", paramLabel = "N[,N...]", split = ",", defaultValue = "1,4,16", description = "Concurrent clients, one level after another (default ${DEFAULT-VALUE}).")
     List<Integer> concurrency;
 
-    @Option(names = "--duration-s", defaultValue = "15", description = "Seconds measured per level (default ${DEFAULT-VALUE}).")
+    @Option(names = "--duration-s", paramLabel = "S", defaultValue = "15", description = "Seconds measured per level (default ${DEFAULT-VALUE}).")
     double durationS;
 
-    @Option(names = "--warmup-s", defaultValue = "30",
+    @Option(names = "--warmup-s", paramLabel = "S", defaultValue = "30",
             description = "Seconds of uncounted load at the highest concurrency before the first level, so the JIT has "
                     + "compiled the hot paths: its work settles after 30-60 s on 2 cores (default ${DEFAULT-VALUE}).")
     double warmupS;
 
-    @Option(names = "--server-jvm-option",
+    @Option(names = "--server-jvm-option", paramLabel = "OPTION",
             description = "JVM option for the server child process; repeatable. Default: the recommended serving flags "
                     + "-XX:+UseSerialGC -Xms128m -Xmn64m -XX:SurvivorRatio=4 -Xmx2g (a small heap that grows only as "
                     + "needed, a young generation that holds the images in flight).")
     List<String> serverJvmOptions = List.of("-XX:+UseSerialGC", "-Xms128m", "-Xmn64m", "-XX:SurvivorRatio=4", "-Xmx2g");
 
-    @Option(names = "--server-env", description = "NAME=VALUE for the server's environment; repeatable. Default: "
+    @Option(names = "--server-env", paramLabel = "NAME=VALUE", description = "NAME=VALUE for the server's environment; repeatable. Default: "
             + "MALLOC_ARENA_MAX=2 (fewer glibc arenas keeping freed native memory).")
     Map<String, String> serverEnv = Map.of("MALLOC_ARENA_MAX", "2");
 
-    @Option(names = "--server-arg", description = "Extra `serve` option for the child, e.g. --server-arg=--batch-size=16; repeatable.")
+    @Option(names = "--server-arg", paramLabel = "OPTION", description = "Extra `serve` option for the child, e.g. --server-arg=--batch-size=16; repeatable.")
     List<String> serverArgs = new ArrayList<>();
 
-    @Option(names = "--json", description = "Also write the report as JSON to this file.")
+    @Option(names = "--json", paramLabel = "FILE", description = "Also write the report as JSON to this file.")
     Path json;
 
-    @Option(names = "--reference-s", defaultValue = "5",
+    @Option(names = "--reference-s", paramLabel = "S", defaultValue = "5",
             description = "Seconds to run ONNX Runtime alone at batch 1 and at batch 8, before and after the server, as the "
                     + "ceiling to compare with on a machine whose speed drifts; 0 skips it (default ${DEFAULT-VALUE}).")
     double referenceS;

@@ -37,6 +37,7 @@ public final class Main implements Runnable {
     public static CommandLine commandLine() {
         return new CommandLine(new Main())
                 .setExecutionExceptionHandler(new OneLineErrors())
+                .setParameterExceptionHandler(new UsageErrors())
                 .setCaseInsensitiveEnumValuesAllowed(true);
     }
 

@@ -49,7 +49,7 @@ final class PrepareCommand implements Callable<Integer> {
             description = "Where split.csv goes (default: ${DEFAULT-VALUE}).")
     Path out;
 
-    @Option(names = "--seed", defaultValue = "42", description = "Random seed of the split (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--seed", paramLabel = "N", defaultValue = "42", description = "Random seed of the split (default: ${DEFAULT-VALUE}).")
     long seed;
 
     @Option(names = "--val-fraction", paramLabel = "F", defaultValue = "0.2",

@@ -17,8 +17,8 @@ import java.util.concurrent.Callable;
 @Command(name = "run", mixinStandardHelpOptions = true,
         header = "The full pipeline: download if needed → prepare → train → evaluate → serve.",
         description = {
-                "The full pipeline, as the reference FastAPI/PyTorch service ran it: download Caltech-101 if no --data is given (skipped when already "
-                        + "there), prepare the split, train (default backbone: a pretrained ResNet-50, downloaded once), "
+                "The full pipeline, as the reference FastAPI/PyTorch service ran it: download Caltech-101 into <out> if no "
+                        + "--data is given (from CaltechDATA, or env CALTECH101_URL; skipped when already there), prepare the split, train (default backbone: a pretrained ResNet-50, downloaded once), "
                         + "evaluate the classifier file, then serve it. Each step is the command of the same name; the run "
                         + "stops at the first failure.",
                 ""})
@@ -31,14 +31,14 @@ final class RunCommand implements Callable<Integer> {
             description = "Existing class-per-folder dataset (env DATA_DIR); without it Caltech-101 is downloaded.")
     Path data;
 
-    @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = "data",
-            description = "Where the split (and a downloaded dataset) go (default: ${DEFAULT-VALUE}).")
-    Path dataDir;
+    @Option(names = "--out", paramLabel = "DIR", defaultValue = "data",
+            description = "Where split.csv (and a downloaded Caltech-101) go, as `prepare --out` (default: ${DEFAULT-VALUE}).")
+    Path out;
 
     @Mixin
     SharedOptions.BackboneSource backbone;
 
-    @Option(names = "--recipe", paramLabel = "seed|default", defaultValue = "default",
+    @Option(names = "--recipe", paramLabel = "reference|default", defaultValue = "default",
             description = "Head training recipe (default: ${DEFAULT-VALUE}).")
     String recipe;
 
@@ -57,11 +57,11 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        List<String> prepare = new ArrayList<>(List.of("prepare", "--out", dataDir.toString()));
+        List<String> prepare = new ArrayList<>(List.of("prepare", "--out", out.toString()));
         if (data != null) {
             prepare.addAll(List.of("--data", data.toString()));
         }
-        List<String> train = new ArrayList<>(List.of("train", "--split", dataDir.resolve("split.csv").toString(),
+        List<String> train = new ArrayList<>(List.of("train", "--split", out.resolve("split.csv").toString(),
                 "--backbone", backbone.backbone, "--recipe", recipe, "--model", model.path.toString(), "--results", results.toString()));
         if (backbone.cacheDir != null) {
             train.addAll(List.of("--cache-dir", backbone.cacheDir.toString()));
@@ -71,7 +71,7 @@ final class RunCommand implements Callable<Integer> {
             train.add("--offline");
         }
         List<List<String>> steps = new ArrayList<>(List.of(prepare, train,
-                List.of("evaluate", "--model", model.path.toString(), "--split", dataDir.resolve("split.csv").toString(),
+                List.of("evaluate", "--model", model.path.toString(), "--split", out.resolve("split.csv").toString(),
                         "--results", results.resolve("evaluation").toString(), "--no-progress")));
         if (!noServe) {
             steps.add(List.of("serve", "--model", model.path.toString(), "--port", Integer.toString(port)));

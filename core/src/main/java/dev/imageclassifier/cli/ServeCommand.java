@@ -7,6 +7,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import java.io.IOException;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
@@ -98,7 +102,9 @@ public final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        ApiServer server = ApiServer.start(settings());
+        ServeSettings settings = settings();
+        checkPortFree(settings.host(), settings.port());
+        ApiServer server = ApiServer.start(settings);
         // SIGTERM (or Ctrl-C): finish the requests in flight, then exit 0, or 1 if some were cut off.
         CompletableFuture<Boolean> drained = new CompletableFuture<>();
         Termination.onSignal(() -> {
@@ -110,6 +116,20 @@ public final class ServeCommand implements Callable<Integer> {
             }
         });
         return drained.get() ? 0 : 1;
+    }
+
+    /** Before the model loads: a busy port is one clear line, not a stack of Jetty errors after seconds of loading. */
+    private static void checkPortFree(String host, int port) throws IOException {
+        if (port == 0) {
+            return;
+        }
+        try (ServerSocket probe = new ServerSocket()) {
+            probe.setReuseAddress(true); // as Jetty binds: a port in TIME_WAIT is free
+            probe.bind(new InetSocketAddress(host, port));
+        } catch (BindException e) {
+            throw new IOException("port " + port + " on " + host + " is already in use (is another server running?); "
+                    + "choose another with --port or API_PORT", e);
+        }
     }
 
     ServeSettings settings() {

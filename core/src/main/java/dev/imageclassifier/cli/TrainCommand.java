@@ -46,8 +46,8 @@ final class TrainCommand implements Callable<Integer> {
             description = "Where metrics.json goes (env RESULTS_DIR, default: ${DEFAULT-VALUE}).")
     Path results;
 
-    @Option(names = "--recipe", paramLabel = "seed|default", defaultValue = "default",
-            description = "Head training recipe: `seed` reproduces the reference FastAPI/PyTorch service exactly (lr 0.001, "
+    @Option(names = "--recipe", paramLabel = "reference|default", defaultValue = "default",
+            description = "Head training recipe: `reference` reproduces the reference FastAPI/PyTorch service exactly (lr 0.001, "
                     + "momentum 0.9, batch 32, 5 epochs, StepLR 7/0.1); `default` is tuned for accuracy (default: ${DEFAULT-VALUE}).")
     String recipe;
 
@@ -64,7 +64,7 @@ final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--heads", paramLabel = "N",
             description = "Override how many heads are trained side by side from different seeds and averaged into "
-                    + "one (default recipe: 5, seed recipe: 1); the average is one linear head, free when serving.")
+                    + "one (default recipe: 5, reference recipe: 1); the average is one linear head, free when serving.")
     Integer heads;
 
     @Option(names = "--aug-views", paramLabel = "K",

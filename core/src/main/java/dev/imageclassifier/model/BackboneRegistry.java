@@ -10,7 +10,7 @@ import java.util.Optional;
  */
 public final class BackboneRegistry {
 
-    /** The backbone used when none is named: the seed's architecture. */
+    /** The backbone used when none is named: the reference service's architecture. */
     public static final String DEFAULT = "resnet50";
 
     /**

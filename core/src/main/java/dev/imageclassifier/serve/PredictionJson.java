@@ -8,7 +8,7 @@ import dev.imageclassifier.ScoredLabel;
 import java.util.List;
 
 /**
- * The body of a successful {@code /predict}: the seed's two fields, which never change meaning, then the
+ * The body of a successful {@code /predict}: the reference service's two fields, which never change meaning, then the
  * optional top-k list and where the time went.
  *
  * @param predictions the {@code top_k} best labels, only when asked for

@@ -58,7 +58,7 @@ public record Recipe(String name, @JsonProperty("learning_rate") double learning
      * StepLR(7, 0.1), no weight decay, and a fresh torchvision augmentation (RandomResizedCrop + flip +
      * rotation ±10°) of every image in every epoch — here five cached augmented views, one per epoch.
      */
-    public static final Recipe SEED = builder("seed").learningRate(0.001).momentum(0.9).batchSize(32).epochs(5)
+    public static final Recipe REFERENCE = builder("reference").learningRate(0.001).momentum(0.9).batchSize(32).epochs(5)
             .stepSize(7).gamma(0.1).weightDecay(0).centerView(false).augmentedViews(5).augmentation(Augmentation.TORCHVISION)
             .oneViewPerEpoch(true).holdoutFraction(0).patience(0).heads(1).build();
 
@@ -89,9 +89,9 @@ public record Recipe(String name, @JsonProperty("learning_rate") double learning
 
     public static Recipe named(String name) {
         return switch (name.toLowerCase(Locale.ROOT)) {
-            case "seed" -> SEED;
+            case "reference", "seed" -> REFERENCE; // "seed": the name of earlier versions
             case "default" -> DEFAULT;
-            default -> throw new IllegalArgumentException("unknown recipe '" + name + "' (expected seed or default)");
+            default -> throw new IllegalArgumentException("unknown recipe '" + name + "' (expected reference or default)");
         };
     }
 

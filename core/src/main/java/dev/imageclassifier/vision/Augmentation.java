@@ -4,7 +4,7 @@ import java.util.Locale;
 import java.util.SplittableRandom;
 
 /**
- * The training augmentations of the seed, applied to a decoded image: random resized crop, horizontal
+ * The training augmentations of the reference service, applied to a decoded image: random resized crop, horizontal
  * flip, small rotation (torchvision's {@code RandomResizedCrop}, {@code RandomHorizontalFlip},
  * {@code RandomRotation}; the rotated corners are black, as there). Driven by the caller's seeded
  * random source, so a view is reproducible from its seed.
@@ -12,7 +12,7 @@ import java.util.SplittableRandom;
 public record Augmentation(double minScale, double maxScale, double minRatio, double maxRatio,
                            double flipProbability, double maxRotationDegrees) {
 
-    /** torchvision's defaults, as the seed used them: crops of 8–100 % of the area, flip half the time, ±10°. */
+    /** torchvision's defaults, as the reference service used them: crops of 8–100 % of the area, flip half the time, ±10°. */
     public static final Augmentation TORCHVISION = new Augmentation(0.08, 1.0, 3.0 / 4.0, 4.0 / 3.0, 0.5, 10.0);
 
     /** Milder crops (35–100 %): features of tiny crops only confuse a linear head on frozen features. */

@@ -26,7 +26,7 @@ class CommandLineTest {
     void commandHelpExplainsOptionsAndEnvironmentVariables() {
         Cli help = Cli.run("train", "--help");
         assertThat(help.exitCode()).isZero();
-        assertThat(help.out()).contains("--recipe", "seed|default", "--backbone", "env BACKBONE", "MODEL_PATH", "--offline");
+        assertThat(help.out()).contains("--recipe", "reference|default", "--backbone", "env BACKBONE", "MODEL_PATH", "--offline");
     }
 
     @Test

@@ -171,7 +171,7 @@ class PipelineTest {
     @Order(5)
     void runChainsPrepareTrainAndEvaluate() throws Exception {
         Path runModel = dir.resolve("run/classifier.onnx");
-        Cli run = Cli.run("run", "--data", dir.resolve("images").toString(), "--data-dir", dir.resolve("run-data").toString(),
+        Cli run = Cli.run("run", "--data", dir.resolve("images").toString(), "--out", dir.resolve("run-data").toString(),
                 "--backbone", TestModels.MOBILENET.toString(), "--model", runModel.toString(),
                 "--results", dir.resolve("run-results").toString(), "--cache-dir", cache.toString(), "--offline", "--no-serve");
         assertThat(run.exitCode()).as(run.err()).isZero();

@@ -54,7 +54,7 @@ class HeadTrainerTest {
     void theSeedRecipeFollowsItsScheduleAndLearnsToo() throws Exception {
         int[] labels = new int[300];
         float[][][] train = blobs(100, 1, labels);
-        HeadTrainer.Result result = new HeadTrainer(Recipe.SEED, 42).train(train, labels, 3, Progress.NONE);
+        HeadTrainer.Result result = new HeadTrainer(Recipe.REFERENCE, 42).train(train, labels, 3, Progress.NONE);
         assertThat(result.history()).hasSize(5);
         assertThat(result.history()).allSatisfy(epoch -> assertThat(epoch.learningRate()).isEqualTo(0.001));
         assertThat(result.history().get(4).trainLoss()).isLessThan(result.history().get(0).trainLoss());
@@ -84,8 +84,8 @@ class HeadTrainerTest {
         assertThat(recipe.learningRateAt(1)).isEqualTo(1.0);
         assertThat(recipe.learningRateAt(2)).isEqualTo(0.5);
         assertThat(recipe.learningRateAt(4)).isEqualTo(0.25);
-        assertThat(Recipe.SEED.learningRateAt(6)).isEqualTo(0.001);
-        assertThat(Recipe.SEED.learningRateAt(7)).isEqualTo(0.001 * 0.1, org.assertj.core.data.Offset.offset(1e-12));
+        assertThat(Recipe.REFERENCE.learningRateAt(6)).isEqualTo(0.001);
+        assertThat(Recipe.REFERENCE.learningRateAt(7)).isEqualTo(0.001 * 0.1, org.assertj.core.data.Offset.offset(1e-12));
     }
 
     @Test
@@ -96,7 +96,7 @@ class HeadTrainerTest {
         assertThat(stretched.epochs()).isEqualTo(40);                    // × 4 → 120 steps ≥ 100
         assertThat(stretched.stepSize()).isEqualTo(16);
         assertThat(stretched.patience()).isEqualTo(12);
-        assertThat(Recipe.SEED.forRows(10)).isSameAs(Recipe.SEED);       // the reference recipe stays exact
+        assertThat(Recipe.REFERENCE.forRows(10)).isSameAs(Recipe.REFERENCE);       // the reference recipe stays exact
     }
 
     @Test

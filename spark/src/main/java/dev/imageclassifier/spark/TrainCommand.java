@@ -71,7 +71,7 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--results", paramLabel = "DIR", defaultValue = "results", description = "Where metrics.json goes (default: ${DEFAULT-VALUE}).")
     Path results;
 
-    @Option(names = "--recipe", paramLabel = "seed|default", defaultValue = "default", description = "Head recipe of the driver's "
+    @Option(names = "--recipe", paramLabel = "reference|default", defaultValue = "default", description = "Head recipe of the driver's "
             + "trainer, as in `image-classifier train` (default: ${DEFAULT-VALUE}).")
     String recipe;
 
