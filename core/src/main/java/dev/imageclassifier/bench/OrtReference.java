@@ -22,7 +22,7 @@ public record OrtReference(double batch1Millis, int batchSize, double imagesPerS
     /** Runs one preprocessed copy of {@code image} at batch size 1, then at {@code batchSize}, each for {@code duration}. */
     public static OrtReference measure(Path model, byte[] image, int batchSize, Duration duration) throws Exception {
         try (Classifier classifier = Classifier.load(model, RuntimeOptions.defaults().withoutMemoryArena())) {
-            float[] row = classifier.preprocessor().toTensor(new ImageDecoder().decode(image));
+            float[] row = new ImageDecoder().tensor(image, classifier.preprocessor());
             TensorBatch one = classifier.newBatch(1);
             one.add(row);
             TensorBatch many = classifier.newBatch(batchSize);

@@ -60,7 +60,7 @@ final class PredictCommand implements Callable<Integer> {
                 float[] probabilities;
                 try {
                     batch.clear();
-                    batch.add(classifier.preprocessor().toTensor(decoder.decode(Files.readAllBytes(image))));
+                    batch.add(decoder.tensor(Files.readAllBytes(image), classifier.preprocessor()));
                     probabilities = classifier.probabilities(batch)[0];
                 } catch (InvalidImageException | IOException e) {
                     err.printf(Locale.ROOT, "%s: error: %s%n", image, e.getMessage());

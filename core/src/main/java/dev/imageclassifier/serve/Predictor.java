@@ -111,7 +111,7 @@ public final class Predictor implements AutoCloseable {
             throw new CompletionException(new TimeoutException("waited for a decoder until the deadline"));
         }
         try {
-            float[] tensor = decoder.decode(image, classifier.preprocessor()::toTensor);
+            float[] tensor = decoder.tensor(image, classifier.preprocessor());
             long took = System.nanoTime() - start;
             preprocessTime.record(took, TimeUnit.NANOSECONDS);
             return new Preprocessed(tensor, took);

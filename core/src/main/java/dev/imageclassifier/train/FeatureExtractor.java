@@ -199,7 +199,7 @@ public final class FeatureExtractor {
         }
         float[][] tensors;
         try {
-            tensors = decoder.decode(bytes, image -> tensors(image, views, missing, sha));
+            tensors = decoder.decode(bytes, shorterSideFor(views, missing), image -> tensors(image, views, missing, sha));
         } catch (InvalidImageException e) {
             failures.add(new Failure(i, path, e.getMessage()));
             progress.step();
@@ -211,6 +211,12 @@ public final class FeatureExtractor {
             int v = missing.get(k);
             queue.put(new Work(i, v, views.get(v), sha, tensors[k]));
         }
+    }
+
+    /** The shorter side the decoded image needs so that every missing view reads enough pixels. */
+    private int shorterSideFor(List<View> views, List<Integer> missing) {
+        return missing.stream().map(views::get).mapToInt(view -> view.kind() == View.Kind.AUGMENTED
+                ? view.augmentation().minShorterSide(preprocessor.settings().crop()) : preprocessor.minShorterSide()).max().orElse(1);
     }
 
     /** The model inputs of the {@code missing} views of one decoded image, in that order. */
