@@ -25,7 +25,7 @@ import java.util.SplittableRandom;
 public final class LargePhoto {
 
     /** Standard deviation of the added noise, in 8-bit levels: visible only at 100 %, like sensor noise. */
-    public static final double NOISE_SIGMA = 3.0;
+    public static final double NOISE_SIGMA = 1.0;
 
     public static final float QUALITY = 0.92f;
 

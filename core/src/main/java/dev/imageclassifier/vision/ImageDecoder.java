@@ -59,6 +59,7 @@ public final class ImageDecoder {
     private final long maxPixels;
     private final DecodeBudget budget;
     private final boolean exact;
+    private final boolean nativeJpeg;
 
     public ImageDecoder() {
         this(DEFAULT_MAX_PIXELS);
@@ -75,12 +76,18 @@ public final class ImageDecoder {
 
     /** @param exact decode every image at full size (no reduced decoding), as {@link #exactRequested()} */
     public ImageDecoder(long maxPixels, DecodeBudget budget, boolean exact) {
+        this(maxPixels, budget, exact, true);
+    }
+
+    /** @param nativeJpeg use libjpeg-turbo when the system has it (false: the pure-Java path, for tests) */
+    ImageDecoder(long maxPixels, DecodeBudget budget, boolean exact, boolean nativeJpeg) {
         if (maxPixels <= 0) {
             throw new IllegalArgumentException("maxPixels must be positive");
         }
         this.maxPixels = maxPixels;
         this.budget = budget;
         this.exact = exact;
+        this.nativeJpeg = nativeJpeg;
     }
 
     /** Whether {@value #EXACT_PROPERTY} or else {@value #EXACT_VARIABLE} asks for the exact path. */
@@ -148,7 +155,7 @@ public final class ImageDecoder {
             throws InvalidImageException {
         ImageFormat format = formatOf(bytes);
         int orientation = format == ImageFormat.JPEG ? Orientation.ofJpeg(bytes) : 1;
-        if (format == ImageFormat.JPEG && !exact && TurboJpeg.available().isPresent()) {
+        if (format == ImageFormat.JPEG && !exact && nativeJpeg && TurboJpeg.available().isPresent()) {
             TurboJpeg turbo = TurboJpeg.available().get();
             try {
                 TurboJpeg.Header header = turbo.header(bytes);
