@@ -2,6 +2,7 @@ package dev.imageclassifier.cli;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -21,6 +22,9 @@ import java.util.concurrent.Callable;
                         + "stops at the first failure.",
                 ""})
 final class RunCommand implements Callable<Integer> {
+
+    @Mixin
+    PreprocessingMixin preprocessing;
 
     @Spec
     CommandSpec spec;

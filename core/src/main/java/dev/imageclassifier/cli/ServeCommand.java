@@ -5,6 +5,7 @@ import dev.imageclassifier.serve.ApiServer;
 import dev.imageclassifier.serve.ServeSettings;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
@@ -26,6 +27,9 @@ import java.util.concurrent.CountDownLatch;
                 ""},
         footer = {"", "Every option can also be set by the environment variable shown with it; the flag wins."})
 public final class ServeCommand implements Callable<Integer> {
+
+    @Mixin
+    PreprocessingMixin preprocessing;
 
     @Option(names = "--host", defaultValue = "${env:API_HOST:-0.0.0.0}", description = "Interface to listen on (env API_HOST; default ${DEFAULT-VALUE}).")
     String host;

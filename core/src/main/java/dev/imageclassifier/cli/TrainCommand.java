@@ -27,6 +27,9 @@ import java.util.concurrent.Callable;
                 ""})
 final class TrainCommand implements Callable<Integer> {
 
+    @Mixin
+    PreprocessingMixin preprocessing;
+
     @Spec
     CommandSpec spec;
 

@@ -38,6 +38,7 @@ class NativeJpegFallbackTest {
         List<String> lines = output.lines().toList();
         assertThat(lines).filteredOn(line -> line.startsWith("tensor ")).containsExactly("tensor 150528", "tensor 150528");
         assertThat(lines).filteredOn(line -> line.contains("JPEG decoding: pure Java")).hasSize(1);
+        assertThat(lines).as("one log line and the two tensors, nothing else").hasSize(3);
         assertThat(output).doesNotContain("Exception");
     }
 }
