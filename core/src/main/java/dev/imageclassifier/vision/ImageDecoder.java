@@ -6,15 +6,14 @@ import javax.imageio.IIOException;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReadParam;
 import javax.imageio.ImageReader;
-import javax.imageio.ImageTypeSpecifier;
 import javax.imageio.stream.ImageInputStream;
 import java.awt.image.BufferedImage;
-import java.awt.image.DataBuffer;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.function.Function;
 
@@ -40,8 +39,6 @@ public final class ImageDecoder {
 
     /** System property with the same meaning, which wins over the variable (the CLI's flag sets it). */
     public static final String EXACT_PROPERTY = "image-classifier.exact-preprocessing";
-
-    private static final int FLOAT_PLANES = 12;
 
     static {
         // Never spill decoder caches to temporary files: uploads must not touch the disk.
@@ -155,19 +152,16 @@ public final class ImageDecoder {
             throws InvalidImageException {
         ImageFormat format = formatOf(bytes);
         int orientation = format == ImageFormat.JPEG ? Orientation.ofJpeg(bytes) : 1;
-        if (format == ImageFormat.JPEG && !exact && nativeJpeg && TurboJpeg.available().isPresent()) {
-            TurboJpeg turbo = TurboJpeg.available().get();
+        Optional<TurboJpeg> turbo = format == ImageFormat.JPEG && !exact && nativeJpeg ? TurboJpeg.available() : Optional.empty();
+        if (turbo.isPresent()) {
             try {
-                TurboJpeg.Header header = turbo.header(bytes);
+                TurboJpeg.Header header = turbo.get().header(bytes);
                 checkPixels(header.width(), header.height());
                 int denominator = dctDenominator(limit(reduction, header.width(), header.height(), orientation));
                 if (denominator > 1) {
-                    int channels = header.gray() ? 1 : 3;
-                    long pixels = (long) TurboJpeg.scaled(header.width(), denominator) * TurboJpeg.scaled(header.height(), denominator);
-                    long bytesNeeded = pixels * (channels + (orientation > 1 ? channels : 0) + (floats ? FLOAT_PLANES : 0))
-                            + workingBytes(format, bytes, (long) header.width() * header.height());
-                    try (DecodeBudget.Reservation held = budget.reserve(bytesNeeded, header.width() + "×" + header.height())) {
-                        return use.apply(turbo.decode(bytes, header, denominator).oriented(orientation));
+                    long cost = DecodeCost.ofTurboJpeg(bytes, header, denominator, orientation, floats);
+                    try (DecodeBudget.Reservation held = budget.reserve(cost, header.width() + "×" + header.height())) {
+                        return use.apply(turbo.get().decode(bytes, header, denominator).oriented(orientation));
                     }
                 }
             } catch (TurboJpeg.Failure e) {
@@ -196,9 +190,8 @@ public final class ImageDecoder {
                 param.setSourceSubsampling(step, step, offset, offset);
             }
             long pixels = (long) ((width - offset + step - 1) / step) * ((height - offset + step - 1) / step);
-            long bytesNeeded = pixels * imageIoBytesPerPixel(reader, orientation, floats)
-                    + workingBytes(format, bytes, (long) width * height);
-            memory = budget.reserve(bytesNeeded, width + "×" + height);
+            long cost = DecodeCost.ofImageIo(reader, format, bytes, pixels, (long) width * height, orientation, floats);
+            memory = budget.reserve(cost, width + "×" + height);
             image = reader.read(0, param);
         } catch (IOException | RuntimeException e) {
             if (e instanceof CancellationException cancelled) {
@@ -238,28 +231,6 @@ public final class ImageDecoder {
             }
         }
         return 1;
-    }
-
-    /** What ImageIO's raster costs a pixel, plus a turned copy and float planes where they will be made. */
-    private static long imageIoBytesPerPixel(ImageReader reader, int orientation, boolean floats) throws IOException {
-        ImageTypeSpecifier type = reader.getRawImageType(0);
-        boolean inPlace = type != null && Rasters.readInPlace(type.getColorModel(), type.getSampleModel());
-        long raster = type == null ? 8 : (long) type.getSampleModel().getNumBands()
-                * DataBuffer.getDataTypeSize(type.getSampleModel().getDataType()) / 8;
-        long turned = orientation > 1 ? (inPlace ? raster : FLOAT_PLANES) : 0;
-        return raster + turned + (inPlace && !floats ? 0 : FLOAT_PLANES);
-    }
-
-    /**
-     * Memory the decoder itself holds beyond its output: a progressive JPEG keeps every DCT coefficient
-     * of the full image (2 bytes, up to 3 per pixel); WebP and TIFF readers may build the full frame.
-     */
-    private static long workingBytes(ImageFormat format, byte[] bytes, long fullPixels) {
-        return switch (format) {
-            case JPEG -> JpegMarkers.isProgressive(bytes) ? 6 * fullPixels : 0;
-            case WEBP, TIFF -> 4 * fullPixels;
-            default -> 0;
-        };
     }
 
     private void checkPixels(long width, long height) throws ImageTooLargeException {
