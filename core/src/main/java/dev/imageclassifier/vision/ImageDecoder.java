@@ -177,19 +177,18 @@ public final class ImageDecoder {
         List<String> warnings = new ArrayList<>();
         DecodeBudget.Reservation memory = null;
         BufferedImage image = null;
+        int step = 1;
         try (ImageInputStream input = new ByteArrayImageInputStream(bytes)) {
             reader.setInput(input, true, true);
             reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
             int width = reader.getWidth(0);
             int height = reader.getHeight(0);
             checkPixels(width, height);
-            int step = exact ? 1 : Math.max(1, (int) limit(reduction, width, height, orientation));
+            // Every grid offset but 0 trips the TIFF plug-in; WebP's reader is left at full size, untried.
+            step = exact || format == ImageFormat.WEBP ? 1 : Math.max(1, (int) limit(reduction, width, height, orientation));
             ImageReadParam param = reader.getDefaultReadParam();
-            int offset = (step - 1) / 2; // sample the middle of each step × step cell
-            if (step > 1) {
-                param.setSourceSubsampling(step, step, offset, offset);
-            }
-            long pixels = (long) ((width - offset + step - 1) / step) * ((height - offset + step - 1) / step);
+            param.setSourceSubsampling(step, step, 0, 0);
+            long pixels = (long) ((width + step - 1) / step) * ((height + step - 1) / step);
             long cost = DecodeCost.ofImageIo(reader, format, bytes, pixels, (long) width * height, orientation, floats);
             memory = budget.reserve(cost, width + "×" + height);
             image = reader.read(0, param);
@@ -197,12 +196,17 @@ public final class ImageDecoder {
             if (e instanceof CancellationException cancelled) {
                 throw cancelled;
             }
-            throw corrupt(format, e);
+            if (step == 1 || !(e instanceof RuntimeException)) {
+                throw corrupt(format, e);
+            }
         } finally {
             reader.dispose();
             if (image == null && memory != null) {
                 memory.close(); // nothing decoded: give the memory back now
             }
+        }
+        if (image == null) { // a plug-in failed on subsampling itself: read it as it always was
+            return viaImageIo(bytes, format, orientation, Reduction.NONE, floats, use);
         }
         try (DecodeBudget.Reservation held = memory) {
             // libjpeg fills a cut-off file with grey and only warns; a truncated upload is a corrupt upload.

@@ -55,6 +55,19 @@ class ReducedDecodingTest {
         assertThat(meanAbsoluteDifference(reduced, exact)).as("mean |reduced - exact|, normalised units").isLessThan(tolerance);
     }
 
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"png", "gif", "bmp", "tiff"})
+    void otherFormatsAreSubsampledWhereTheirReadersCan(String format) throws Exception {
+        java.awt.image.BufferedImage image = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(
+                LargePhoto.jpeg(Files.readAllBytes(TestModels.CALTECH.resolve("airplanes/image_0001.jpg")), 2000, 1500, 2)));
+        byte[] encoded = TestImages.encode(image, format);
+        ImageDecoder decoder = decoder(false, DecodeBudget.PROCESS);
+        int shorter = decoder.decode(encoded, PREPROCESSOR.minShorterSide(), decoded -> decoded.height());
+        assertThat(shorter).isEqualTo(750); // 1500 / 2: the largest step that keeps 512 rows
+        assertThat(meanAbsoluteDifference(decoder.tensor(encoded, PREPROCESSOR), exact().tensor(encoded, PREPROCESSOR)))
+                .isLessThan(format.equals("gif") ? 0.05 : 0.02); // GIF: a 256-colour palette dithers
+    }
+
     @Test
     void theReducedDecodeFitsABudgetThatTheFullSizeDecodeDoesNot() throws Exception {
         DecodeBudget small = new DecodeBudget(16L << 20); // a 12 MP image is 36 MB at 3 bytes a pixel
