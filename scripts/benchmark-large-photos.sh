@@ -1,10 +1,9 @@
 #!/usr/bin/env bash
 # Large-photo benchmark: the Caltech-101 validation images as ~12-megapixel phone-sized JPEGs (upscaled with
 # Pillow's antialiased filter, mild sensor-like noise, quality 92), then, every path measured in the same run:
-#   - the committed model's accuracy (`evaluate`) on the original images and on the large photos, decoded
-#     reduced (default), at full size (--exact-preprocessing) and reduced in pure Java (TURBOJPEG_LIBRARY=off),
-#     with the images/s of each;
-#   - top-1 agreement between the reduced and the exact path, image by image (`predict --json`);
+#   - the committed model's accuracy (`evaluate`) on the original images and on the large photos, and, image by
+#     image, on the large photos decoded at full size (the exact path), reduced through libjpeg-turbo and reduced
+#     in pure Java: each path's top-1 accuracy and agreement with the exact path (bench.DecodePathAgreement);
 #   - `train` feature extraction (cold cache, MobileNetV2-int8) over a folder of the large photos: images/s.
 # Run after `mvn -q -DskipTests package`, on an otherwise idle machine. Making the photos takes 10-20 minutes on
 # 2 cores; they are kept in WORK_DIR and reused.
@@ -24,22 +23,10 @@ echo "== split and large photos in $WORK"
 ./image-classifier prepare --data "$DATA" --out "$WORK/original" | tail -1
 java -cp "$JAR" dev.imageclassifier.bench.LargeValidationSet "$WORK/original/split.csv" "$WORK/large" 12 | tail -1
 
-echo "== evaluate the committed model (MobileNetV2-int8): originals, then the large photos on each path"
+echo "== the committed model (MobileNetV2-int8) on the originals, then on the large photos along each decoding path"
 run evaluate --split "$WORK/original/split.csv" --results "$WORK/eval-original" --no-progress
-run evaluate --split "$WORK/large/split.csv" --results "$WORK/eval-reduced" --no-progress
-EXACT_PREPROCESSING=true run evaluate --split "$WORK/large/split.csv" --results "$WORK/eval-exact" --no-progress
-TURBOJPEG_LIBRARY=off run evaluate --split "$WORK/large/split.csv" --results "$WORK/eval-pure-java" --no-progress
-
-echo "== top-1 agreement with the exact path, image by image"
-mapfile -t photos < <(awk -F, -v root="$WORK/large" '$3 == "val" { print root "/" $1 }' "$WORK/large/split.csv")
-top1() { ./image-classifier predict --json --top-k 1 "${photos[@]}" | sed -E 's/.*"file":"([^"]*)","predicted_class":"([^"]*)".*/\1 \2/'; }
-EXACT_PREPROCESSING=true top1 > "$WORK/top1-exact.txt"
-top1 > "$WORK/top1-reduced.txt"
-TURBOJPEG_LIBRARY=off top1 > "$WORK/top1-pure-java.txt"
-for path in reduced pure-java; do
-  paste -d' ' "$WORK/top1-exact.txt" "$WORK/top1-$path.txt" | awk -v path="$path" \
-    '{ n++; if ($1 == $3 && $2 == $4) same++ } END { printf "%s vs exact: %d / %d images agree (%.2f %%)\n", path, same, n, 100 * same / n }'
-done
+java -Xmx2g -cp "$JAR" dev.imageclassifier.bench.DecodePathAgreement model/classifier.onnx "$WORK/large/split.csv"
+run evaluate --split "$WORK/large/split.csv" --results "$WORK/eval-large" --no-progress
 
 echo "== train feature extraction over a folder of the large photos (cold cache), reduced then exact"
 ./image-classifier prepare --data "$WORK/large" --out "$WORK/large-train" | tail -1

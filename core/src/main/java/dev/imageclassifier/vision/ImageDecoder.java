@@ -76,8 +76,8 @@ public final class ImageDecoder {
         this(maxPixels, budget, exact, true);
     }
 
-    /** @param nativeJpeg use libjpeg-turbo when the system has it (false: the pure-Java path, for tests) */
-    ImageDecoder(long maxPixels, DecodeBudget budget, boolean exact, boolean nativeJpeg) {
+    /** @param nativeJpeg use libjpeg-turbo when the system has it (false: the pure-Java path, for comparisons) */
+    public ImageDecoder(long maxPixels, DecodeBudget budget, boolean exact, boolean nativeJpeg) {
         if (maxPixels <= 0) {
             throw new IllegalArgumentException("maxPixels must be positive");
         }
