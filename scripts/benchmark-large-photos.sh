@@ -5,7 +5,7 @@
 #     image, on the large photos decoded at full size (the exact path), reduced through libjpeg-turbo and reduced
 #     in pure Java: each path's top-1 accuracy and agreement with the exact path (bench.DecodePathAgreement);
 #   - `train` feature extraction (cold cache, MobileNetV2-int8) over a folder of the large photos: images/s.
-# Run after `mvn -q -DskipTests package`, on an otherwise idle machine. Making the photos takes 10-20 minutes on
+# Run after `mvn -q -DskipTests package`, on an otherwise idle machine. Making the photos takes 15-60 minutes on
 # 2 cores; they are kept in WORK_DIR and reused.
 #
 #   scripts/benchmark-large-photos.sh [DATA_DIR] [MODELS_DIR] [WORK_DIR]
