@@ -31,9 +31,13 @@ COPY core/src ./core/src
 RUN mvn -B -q -pl core -Dmaven.test.skip=true package
 
 FROM ${RUNTIME_IMAGE}
-RUN if ! command -v java >/dev/null; then \
+# The JRE, and libjpeg-turbo for decoding large JPEGs at a reduced scale (installed unless the base has them).
+RUN missing=""; \
+    command -v java >/dev/null || missing="openjdk-17-jre-headless"; \
+    dpkg -s libturbojpeg0 >/dev/null 2>&1 || missing="$missing libturbojpeg0"; \
+    if [ -n "$missing" ]; then \
         apt-get update \
-        && apt-get install -y --no-install-recommends openjdk-17-jre-headless \
+        && apt-get install -y --no-install-recommends $missing \
         && rm -rf /var/lib/apt/lists/*; \
     fi \
     && groupadd --gid 10001 app \
@@ -48,7 +52,8 @@ USER app
 RUN IMAGE_CLASSIFIER_CACHE=/app/cache java -cp /app/image-classifier.jar dev.imageclassifier.model.OnnxRuntimeLibraries
 
 # Container-aware heap: a share of the container's memory limit, not of the host's.
-ENV JAVA_TOOL_OPTIONS="-XX:+UseContainerSupport -XX:MaxRAMPercentage=60 -XX:+ExitOnOutOfMemoryError" \
+# JNA (the libjpeg-turbo binding) unpacks its small native helper into the writable cache folder.
+ENV JAVA_TOOL_OPTIONS="-XX:+UseContainerSupport -XX:MaxRAMPercentage=60 -XX:+ExitOnOutOfMemoryError -Djna.tmpdir=/app/cache/jna" \
     API_HOST=0.0.0.0 \
     API_PORT=8000 \
     MODEL_PATH=/app/model/classifier.onnx \

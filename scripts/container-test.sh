@@ -23,7 +23,7 @@ say() { echo "container-test [$(($(date +%s) - started)) s]: $*"; }
 
 # The runtime base: a bookworm root file system with the headless JRE, made by mmdebstrap from Debian's packages and
 # imported as localhost/image-classifier-runtime-base:bookworm-<hash of the package list> (kept; reused next time).
-RUNTIME_PACKAGES="ca-certificates,openjdk-17-jre-headless"
+RUNTIME_PACKAGES="ca-certificates,openjdk-17-jre-headless,libturbojpeg0"
 RUNTIME_BASE=localhost/image-classifier-runtime-base:bookworm-$(printf '%s' "$RUNTIME_PACKAGES" | sha256sum | cut -c1-12)
 if ! podman image exists "$RUNTIME_BASE"; then
   say "making $RUNTIME_BASE ($RUNTIME_PACKAGES) with mmdebstrap"

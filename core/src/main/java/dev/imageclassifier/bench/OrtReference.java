@@ -26,7 +26,7 @@ public record OrtReference(double batch1Millis, int batchSize, double imagesPerS
         // The server's own model and runtime settings, without the HTTP, decoding and batching around them.
         try (ClassifierModel classifier = ClassifierModel.load(model, ClassifierOptions.defaults().runtime())) {
             Preprocessing preprocessing = classifier.metadata().preprocessing();
-            float[] row = new ImageDecoder().decode(image, new Preprocessor(preprocessing)::toTensor);
+            float[] row = new ImageDecoder().tensor(image, new Preprocessor(preprocessing));
             TensorBatch one = TensorBatch.repeated(row, 1, preprocessing.rowShape());
             TensorBatch many = TensorBatch.repeated(row, batchSize, preprocessing.rowShape());
             classifier.run(one); // first-run set-up

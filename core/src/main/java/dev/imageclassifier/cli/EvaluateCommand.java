@@ -29,6 +29,9 @@ import java.util.concurrent.Callable;
                 ""})
 final class EvaluateCommand implements Callable<Integer> {
 
+    @Mixin
+    PreprocessingMixin preprocessing;
+
     @Spec
     CommandSpec spec;
 

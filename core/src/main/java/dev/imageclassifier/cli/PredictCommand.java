@@ -29,6 +29,9 @@ import java.util.concurrent.Callable;
                 + "(or one JSON object per image with --json). Exit code 1 when any file could not be read.", ""})
 final class PredictCommand implements Callable<Integer> {
 
+    @Mixin
+    PreprocessingMixin preprocessing;
+
     @Spec
     CommandSpec spec;
 

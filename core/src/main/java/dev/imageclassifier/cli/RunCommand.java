@@ -24,6 +24,9 @@ import java.util.concurrent.Callable;
                 ""})
 final class RunCommand implements Callable<Integer> {
 
+    @Mixin
+    PreprocessingMixin preprocessing;
+
     @Spec
     CommandSpec spec;
 

@@ -30,6 +30,9 @@ import java.util.concurrent.CompletableFuture;
         footer = {"", "Every option can also be set by the environment variable shown with it; the flag wins."})
 public final class ServeCommand implements Callable<Integer> {
 
+    @Mixin
+    PreprocessingMixin preprocessing;
+
     @Option(names = "--host", paramLabel = "ADDRESS", defaultValue = "${env:API_HOST:-" + ServeSettings.DEFAULT_HOST + "}",
             description = "Interface to listen on (env API_HOST; default ${DEFAULT-VALUE}).")
     String host;

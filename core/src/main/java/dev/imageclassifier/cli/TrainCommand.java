@@ -30,6 +30,9 @@ import java.util.concurrent.Callable;
                 ""})
 final class TrainCommand implements Callable<Integer> {
 
+    @Mixin
+    PreprocessingMixin preprocessing;
+
     @Spec
     CommandSpec spec;
 

@@ -120,7 +120,10 @@ public final class ImagePipeline implements AutoCloseable {
             throw new CompletionException(new TimeoutException("waited for a decoder until the deadline"));
         }
         try {
-            float[][] tensors = decoder.decode(image, decoded -> preprocessor.tensors(decoded, views, contentSeed));
+            // The eval view alone goes straight from the decoded raster to the tensor; other views need the image.
+            float[][] tensors = views.equals(List.of(View.CENTER))
+                    ? new float[][] {decoder.tensor(image, preprocessor)}
+                    : decoder.decode(image, preprocessor.minShorterSide(views), decoded -> preprocessor.tensors(decoded, views, contentSeed));
             long took = System.nanoTime() - start;
             preprocessTime.record(took, TimeUnit.NANOSECONDS);
             return new Prepared(tensors, took);

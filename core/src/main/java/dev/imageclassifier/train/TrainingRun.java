@@ -11,6 +11,7 @@ import dev.imageclassifier.train.TrainingOutputs.Samples;
 import dev.imageclassifier.model.BackboneGraph;
 import dev.imageclassifier.model.Int8Arithmetic;
 import dev.imageclassifier.model.InvalidModelException;
+import dev.imageclassifier.vision.ImageDecoder;
 import dev.imageclassifier.vision.Preprocessing;
 import dev.imageclassifier.vision.View;
 
@@ -98,7 +99,8 @@ public final class TrainingRun {
 
     private FeatureCache cache(BackboneGraph backbone, Preprocessing preprocessing) {
         return options.cacheDir() == null ? FeatureCache.disabled()
-                : new FeatureCache(options.cacheDir(), backbone.sha256(), backbone.featureSource() + Int8Arithmetic.cacheTag(),
+                : new FeatureCache(options.cacheDir(), backbone.sha256(), backbone.featureSource() + Int8Arithmetic.cacheTag()
+                        + (ImageDecoder.exactRequested() ? ",exact-decode" : ""),
                         preprocessing);
     }
 

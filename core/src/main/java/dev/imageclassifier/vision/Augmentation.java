@@ -33,6 +33,15 @@ public record Augmentation(double minScale, double maxScale, double minRatio, do
                 minScale, maxScale, minRatio, maxRatio, flipProbability, maxRotationDegrees);
     }
 
+    /**
+     * The shorter side an image needs so that even the smallest crop this augmentation draws keeps
+     * {@link Preprocessor#MIN_OVERSAMPLING} source pixels per output pixel at {@code size}.
+     */
+    public int minShorterSide(int size) {
+        double smallestSide = Math.sqrt(minScale * Math.min(minRatio, 1 / maxRatio));
+        return (int) Math.ceil(Preprocessor.MIN_OVERSAMPLING * size / smallestSide);
+    }
+
     /** One augmented crop of {@code size}×{@code size}, as an image (normalise it with the preprocessor). */
     public RgbImage apply(RgbImage image, int size, SplittableRandom random) {
         int w = image.width();

@@ -4,16 +4,20 @@ import java.util.Locale;
 import java.util.concurrent.CancellationException;
 
 /**
- * Caps the memory that images being decoded hold at once. A decoded image costs about
- * {@value #BYTES_PER_PIXEL} bytes a pixel (the decoder's raster plus three float planes), so one
- * 50-megapixel upload holds 800 MB until it is preprocessed, and a few of them at once would exhaust the
- * heap. Each decode reserves its share, read from the header, before any pixel is decoded, and waits
- * while the images in progress leave too little; an image alone is always let through, so every image
- * the budget can hold is decoded eventually, and one it can never hold is refused at once.
+ * Caps the memory that images being decoded hold at once. Each decode reserves, from the header and
+ * before any pixel is decoded, what it will actually allocate: the decoder's raster at the size it
+ * decodes (a 12-megapixel JPEG decoded at 1/4 scale holds 2.3 MB, not 190 MB), a turned copy when EXIF
+ * says so, float planes only when the caller asks for them, and the decoder's own working memory (a
+ * progressive JPEG's coefficients). It waits while the images in progress leave too little; an image
+ * alone is always let through, so every image the budget can hold is decoded eventually, and one it can
+ * never hold is refused at once.
  */
 public final class DecodeBudget {
 
-    /** Estimated bytes per pixel while an image is decoded and preprocessed. */
+    /**
+     * Bytes per pixel of a full-size decode converted to float planes (raster + 12): what an image
+     * that cannot be reduced costs; the server's start-up check compares its megapixel limit with it.
+     */
     public static final int BYTES_PER_PIXEL = 16;
 
     /** The budget shared by every decoder of this process: 60 % of the maximum heap. */
@@ -50,19 +54,24 @@ public final class DecodeBudget {
         }
     }
 
+    /** Reserves {@link #BYTES_PER_PIXEL} bytes a pixel for a {@code width} × {@code height} image. */
+    public Reservation reserve(long width, long height) throws InvalidImageException {
+        return reserve(width * height * BYTES_PER_PIXEL, width + "×" + height);
+    }
+
     /**
-     * Reserves room for a {@code width} × {@code height} image, waiting while other images hold too much.
+     * Reserves {@code bytes} for one image ({@code image} names it in the refusal), waiting while other
+     * images hold too much.
      *
      * @throws InvalidImageException (too large) when the image would not fit even alone
      * @throws CancellationException when the thread is interrupted while waiting
      */
-    public synchronized Reservation reserve(long width, long height) throws InvalidImageException {
-        long bytes = width * height * BYTES_PER_PIXEL;
+    public synchronized Reservation reserve(long bytes, String image) throws InvalidImageException {
         if (bytes > capacityBytes) {
             throw new ImageTooLargeException(String.format(Locale.ROOT,
-                    "Image too large for this server's memory: %d×%d needs about %d MB to decode, %d MB are available "
+                    "Image too large for this server's memory: %s needs about %d MB to decode, %d MB are available "
                             + "(raise the Java heap, -Xmx, or send a smaller image)",
-                    width, height, bytes >> 20, capacityBytes >> 20));
+                    image, bytes >> 20, capacityBytes >> 20));
         }
         try {
             while (reservedBytes > 0 && reservedBytes + bytes > capacityBytes) {

@@ -1,51 +1,61 @@
 package dev.imageclassifier.vision;
 
-import com.twelvemonkeys.imageio.metadata.Directory;
-import com.twelvemonkeys.imageio.metadata.Entry;
-import com.twelvemonkeys.imageio.metadata.jpeg.JPEG;
-import com.twelvemonkeys.imageio.metadata.jpeg.JPEGSegment;
-import com.twelvemonkeys.imageio.metadata.jpeg.JPEGSegmentUtil;
-import com.twelvemonkeys.imageio.metadata.tiff.TIFF;
-import com.twelvemonkeys.imageio.metadata.tiff.TIFFReader;
 import com.twelvemonkeys.imageio.stream.ByteArrayImageInputStream;
 
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReadParam;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
-import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
-import java.awt.image.ColorModel;
-import java.awt.image.ComponentColorModel;
-import java.awt.image.ComponentSampleModel;
-import java.awt.image.DataBufferByte;
-import java.awt.image.Raster;
 import java.io.IOException;
-import java.io.InputStream;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.function.Function;
 
 /**
- * Turns encoded bytes into an {@link RgbImage}: format by content, pixel budget checked from the header
- * before any pixel is decoded, EXIF orientation applied, grayscale / palette / 16-bit / alpha / CMYK
- * (via the TwelveMonkeys plug-ins) all brought to 8-bit-range RGB. Nothing touches the disk.
+ * Turns encoded bytes into pixels: format by content, pixel limit and memory budget checked from the
+ * header before any pixel is decoded, EXIF orientation applied, grayscale / palette / 16-bit / alpha /
+ * CMYK (via the TwelveMonkeys plug-ins) all brought to 8-bit-range RGB. Nothing touches the disk.
+ *
+ * <p>An image much larger than its use needs is decoded smaller: a JPEG at 1/2, 1/4 or 1/8 scale in the
+ * DCT domain by libjpeg-turbo when the system has it ({@link TurboJpeg}), any format by the reader's
+ * source subsampling otherwise; never below {@link Preprocessor#MIN_OVERSAMPLING} times what the
+ * preprocessing reads. Images that small already, and every image when {@code exact} is set
+ * ({@code --exact-preprocessing}, {@value #EXACT_VARIABLE}), take the full-size path, whose tensors are
+ * bit for bit those of earlier versions.
  */
 public final class ImageDecoder {
 
     /** 50 megapixels: a 30000×30000 "decompression bomb" is refused from its header alone. */
     public static final long DEFAULT_MAX_PIXELS = 50_000_000L;
 
+    /** Environment variable that, set to true, makes every image decode at full size (the exact path). */
+    public static final String EXACT_VARIABLE = "EXACT_PREPROCESSING";
+
+    /** System property with the same meaning, which wins over the variable (the CLI's flag sets it). */
+    public static final String EXACT_PROPERTY = "image-classifier.exact-preprocessing";
+
     static {
         // Never spill decoder caches to temporary files: uploads must not touch the disk.
         ImageIO.setUseCache(false);
     }
 
+    /** How many times smaller than {@code width}×{@code height} (as displayed) the caller can take an image. */
+    @FunctionalInterface
+    private interface Reduction {
+        double limit(int width, int height);
+
+        Reduction NONE = (width, height) -> 1;
+    }
+
     private final long maxPixels;
     private final DecodeBudget budget;
+    private final boolean exact;
+    private final boolean nativeJpeg;
 
     public ImageDecoder() {
         this(DEFAULT_MAX_PIXELS);
@@ -57,15 +67,37 @@ public final class ImageDecoder {
 
     /** @param budget the memory that images in progress may hold at once, shared with other decoders */
     public ImageDecoder(long maxPixels, DecodeBudget budget) {
+        this(maxPixels, budget, exactRequested());
+    }
+
+    /** @param exact decode every image at full size (no reduced decoding), as {@link #exactRequested()} */
+    public ImageDecoder(long maxPixels, DecodeBudget budget, boolean exact) {
+        this(maxPixels, budget, exact, true);
+    }
+
+    /** @param nativeJpeg use libjpeg-turbo when the system has it (false: the pure-Java path, for comparisons) */
+    public ImageDecoder(long maxPixels, DecodeBudget budget, boolean exact, boolean nativeJpeg) {
         if (maxPixels <= 0) {
             throw new IllegalArgumentException("maxPixels must be positive");
         }
         this.maxPixels = maxPixels;
         this.budget = budget;
+        this.exact = exact;
+        this.nativeJpeg = nativeJpeg;
+    }
+
+    /** Whether {@value #EXACT_PROPERTY} or else {@value #EXACT_VARIABLE} asks for the exact path. */
+    public static boolean exactRequested() {
+        String value = System.getProperty(EXACT_PROPERTY, System.getenv(EXACT_VARIABLE));
+        return value != null && List.of("true", "1", "yes", "on").contains(value.trim().toLowerCase(Locale.ROOT));
     }
 
     public long maxPixels() {
         return maxPixels;
+    }
+
+    public boolean exact() {
+        return exact;
     }
 
     /** Format and size from the header only; throws for anything that is not a readable image header. */
@@ -82,44 +114,98 @@ public final class ImageDecoder {
         }
     }
 
-    /** Decodes the first frame of an image; the caller holds the pixels from then on. */
+    /**
+     * The model input of an encoded image: decoded no larger than {@code preprocessor} needs, read from the
+     * decoder's raster straight into the CHW float tensor, within the {@link DecodeBudget}.
+     */
+    public float[] tensor(byte[] bytes, Preprocessor preprocessor) throws InvalidImageException {
+        return decode(bytes, preprocessor::maxReduction, false, preprocessor::toTensor);
+    }
+
+    /**
+     * Decodes an image no smaller than needed for a shorter side of {@code minShorterSide} pixels (larger
+     * when it is stored larger and cannot be reduced exactly that far), and hands it to {@code use} (e.g.
+     * augmentations) while it counts against the {@link DecodeBudget}: threads decoding large images side
+     * by side wait for each other instead of exhausting the heap.
+     */
+    public <T> T decode(byte[] bytes, int minShorterSide, Function<RgbImage, T> use) throws InvalidImageException {
+        if (minShorterSide <= 0) {
+            throw new IllegalArgumentException("minShorterSide must be positive");
+        }
+        return decode(bytes, (width, height) -> Math.min(width, height) / (double) minShorterSide, true,
+                pixels -> use.apply(pixels.toRgbImage()));
+    }
+
+    /** Decodes the first frame at full size and hands it to {@code use} within the {@link DecodeBudget}. */
+    public <T> T decode(byte[] bytes, Function<RgbImage, T> use) throws InvalidImageException {
+        return decode(bytes, Reduction.NONE, true, pixels -> use.apply(pixels.toRgbImage()));
+    }
+
+    /** Decodes the first frame at full size; the caller holds the pixels from then on. */
     public RgbImage decode(byte[] bytes) throws InvalidImageException {
         return decode(bytes, Function.identity());
     }
 
-    /**
-     * Decodes the first frame of an image and hands the pixels to {@code use} (e.g. the preprocessing that
-     * turns them into a small tensor) while they count against the {@link DecodeBudget}: threads decoding
-     * large images side by side wait for each other instead of exhausting the heap.
-     */
-    public <T> T decode(byte[] bytes, Function<RgbImage, T> use) throws InvalidImageException {
+    /** @param floats whether {@code use} converts the pixels to float planes (they count against the budget) */
+    private <T> T decode(byte[] bytes, Reduction reduction, boolean floats, Function<PixelSource, T> use)
+            throws InvalidImageException {
         ImageFormat format = formatOf(bytes);
+        int orientation = format == ImageFormat.JPEG ? Orientation.ofJpeg(bytes) : 1;
+        Optional<TurboJpeg> turbo = format == ImageFormat.JPEG && !exact && nativeJpeg ? TurboJpeg.available() : Optional.empty();
+        if (turbo.isPresent()) {
+            try {
+                TurboJpeg.Header header = turbo.get().header(bytes);
+                checkPixels(header.width(), header.height());
+                int denominator = dctDenominator(limit(reduction, header.width(), header.height(), orientation));
+                if (denominator > 1) {
+                    long cost = DecodeCost.ofTurboJpeg(bytes, header, denominator, orientation, floats);
+                    try (DecodeBudget.Reservation held = budget.reserve(cost, header.width() + "×" + header.height())) {
+                        return use.apply(turbo.get().decode(bytes, header, denominator).oriented(orientation));
+                    }
+                }
+            } catch (TurboJpeg.Failure e) {
+                // CMYK, corrupt or truncated: the pure-Java decoder reads it, or says precisely what is wrong.
+            }
+        }
+        return viaImageIo(bytes, format, orientation, reduction, floats, use);
+    }
+
+    private <T> T viaImageIo(byte[] bytes, ImageFormat format, int orientation, Reduction reduction, boolean floats,
+                             Function<PixelSource, T> use) throws InvalidImageException {
         ImageReader reader = readerFor(format);
         List<String> warnings = new ArrayList<>();
         DecodeBudget.Reservation memory = null;
         BufferedImage image = null;
+        int step = 1;
         try (ImageInputStream input = new ByteArrayImageInputStream(bytes)) {
             reader.setInput(input, true, true);
             reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
-            long width = reader.getWidth(0);
-            long height = reader.getHeight(0);
-            if (width * height > maxPixels) {
-                throw new ImageTooLargeException(String.format(Locale.ROOT,
-                        "Image too large: %d×%d is %.1f megapixels, above the limit of %.1f megapixels",
-                        width, height, width * height / 1e6, maxPixels / 1e6));
-            }
-            memory = budget.reserve(width, height);
-            image = reader.read(0);
+            int width = reader.getWidth(0);
+            int height = reader.getHeight(0);
+            checkPixels(width, height);
+            // Every grid offset but 0 trips the TIFF plug-in; WebP's reader is left at full size, untried.
+            step = exact || format == ImageFormat.WEBP ? 1 : Math.max(1, (int) limit(reduction, width, height, orientation));
+            ImageReadParam param = reader.getDefaultReadParam();
+            param.setSourceSubsampling(step, step, 0, 0);
+            long pixels = (long) ((width + step - 1) / step) * ((height + step - 1) / step);
+            long cost = DecodeCost.ofImageIo(reader, format, bytes, pixels, (long) width * height, orientation, floats);
+            memory = budget.reserve(cost, width + "×" + height);
+            image = reader.read(0, param);
         } catch (IOException | RuntimeException e) {
             if (e instanceof CancellationException cancelled) {
                 throw cancelled;
             }
-            throw corrupt(format, e);
+            if (step == 1 || !(e instanceof RuntimeException)) {
+                throw corrupt(format, e);
+            }
         } finally {
             reader.dispose();
             if (image == null && memory != null) {
                 memory.close(); // nothing decoded: give the memory back now
             }
+        }
+        if (image == null) { // a plug-in failed on subsampling itself: read it as it always was
+            return viaImageIo(bytes, format, orientation, Reduction.NONE, floats, use);
         }
         try (DecodeBudget.Reservation held = memory) {
             // libjpeg fills a cut-off file with grey and only warns; a truncated upload is a corrupt upload.
@@ -130,8 +216,31 @@ public final class ImageDecoder {
                             "Corrupt " + format + " image: " + warning);
                 }
             }
-            RgbImage rgb = toRgb(image);
-            return use.apply(format == ImageFormat.JPEG ? Orientation.apply(rgb, exifOrientation(bytes)) : rgb);
+            PixelSource pixels = Rasters.of(image);
+            return use.apply(pixels instanceof ByteRaster raster
+                    ? raster.oriented(orientation) : Orientation.apply((RgbImage) pixels, orientation));
+        }
+    }
+
+    private static double limit(Reduction reduction, int width, int height, int orientation) {
+        return Orientation.swapsSides(orientation) ? reduction.limit(height, width) : reduction.limit(width, height);
+    }
+
+    /** The largest DCT scaling (1/8, 1/4, 1/2) within {@code limit}, as its denominator; 1 for none. */
+    private static int dctDenominator(double limit) {
+        for (int denominator = 8; denominator > 1; denominator /= 2) {
+            if (denominator <= limit) {
+                return denominator;
+            }
+        }
+        return 1;
+    }
+
+    private void checkPixels(long width, long height) throws ImageTooLargeException {
+        if (width * height > maxPixels) {
+            throw new ImageTooLargeException(String.format(Locale.ROOT,
+                    "Image too large: %d×%d is %.1f megapixels, above the limit of %.1f megapixels",
+                    width, height, width * height / 1e6, maxPixels / 1e6));
         }
     }
 
@@ -165,126 +274,5 @@ public final class ImageDecoder {
         }
         return new InvalidImageException(InvalidImageException.Reason.CORRUPT,
                 "Corrupt or truncated " + format + " image: " + cause.getMessage(), cause);
-    }
-
-    /** Converts any decoded raster to RGB samples in [0, 255]; alpha is composited over white. */
-    static RgbImage toRgb(BufferedImage image) {
-        int width = image.getWidth();
-        int height = image.getHeight();
-        RgbImage out = RgbImage.blank(width, height);
-        float[] px = out.pixels();
-        int area = width * height;
-        ColorModel model = image.getColorModel();
-        Raster raster = image.getRaster();
-        int colorType = model.getColorSpace().getType();
-        boolean direct = model instanceof ComponentColorModel
-                && (colorType == ColorSpace.TYPE_RGB || colorType == ColorSpace.TYPE_GRAY);
-        if (direct && raster.getDataBuffer() instanceof DataBufferByte buffer
-                && raster.getSampleModel() instanceof ComponentSampleModel layout
-                && Arrays.stream(layout.getBankIndices()).allMatch(bank -> bank == 0)
-                && raster.getSampleModelTranslateX() == 0 && raster.getSampleModelTranslateY() == 0) {
-            copyBytes(buffer.getData(), layout, model.getNumColorComponents(), model.hasAlpha(), width, height, px);
-        } else if (direct) {
-            // Read samples ourselves: Java's gray → sRGB conversion would also re-gamma grey levels.
-            int colors = model.getNumColorComponents();
-            boolean alpha = model.hasAlpha();
-            int[] samples = new int[width];
-            float[] alphaRow = new float[width];
-            for (int y = 0; y < height; y++) {
-                int row = y * width;
-                if (alpha) {
-                    raster.getSamples(0, y, width, 1, colors, samples);
-                    float scale = 1f / maxSample(model, colors);
-                    for (int x = 0; x < width; x++) {
-                        alphaRow[x] = samples[x] * scale;
-                    }
-                }
-                for (int c = 0; c < 3; c++) {
-                    int band = colors == 1 ? 0 : c;
-                    raster.getSamples(0, y, width, 1, band, samples);
-                    float scale = 255f / maxSample(model, band);
-                    int base = c * area + row;
-                    for (int x = 0; x < width; x++) {
-                        float v = samples[x] * scale;
-                        px[base + x] = alpha ? v * alphaRow[x] + 255f * (1f - alphaRow[x]) : v;
-                    }
-                }
-            }
-        } else {
-            int[] argb = new int[width];
-            for (int y = 0; y < height; y++) {
-                image.getRGB(0, y, width, 1, argb, 0, width);
-                int row = y * width;
-                for (int x = 0; x < width; x++) {
-                    int p = argb[x];
-                    float a = (p >>> 24) / 255f;
-                    px[row + x] = ((p >> 16) & 0xFF) * a + 255f * (1f - a);
-                    px[area + row + x] = ((p >> 8) & 0xFF) * a + 255f * (1f - a);
-                    px[2 * area + row + x] = (p & 0xFF) * a + 255f * (1f - a);
-                }
-            }
-        }
-        return out;
-    }
-
-    /** Fast path for 8-bit interleaved or banded rasters (JPEG, most PNGs): index the bytes directly. */
-    private static void copyBytes(byte[] data, ComponentSampleModel layout, int colors, boolean alpha,
-                                  int width, int height, float[] px) {
-        int area = width * height;
-        int pixelStride = layout.getPixelStride();
-        int scanline = layout.getScanlineStride();
-        int[] offsets = layout.getBandOffsets();
-        int r = offsets[0];
-        int g = offsets[colors == 1 ? 0 : 1];
-        int b = offsets[colors == 1 ? 0 : 2];
-        int a = alpha ? offsets[colors] : -1;
-        for (int y = 0; y < height; y++) {
-            int in = y * scanline;
-            int out = y * width;
-            for (int x = 0; x < width; x++, in += pixelStride, out++) {
-                float red = data[in + r] & 0xFF;
-                float green = data[in + g] & 0xFF;
-                float blue = data[in + b] & 0xFF;
-                if (a >= 0) {
-                    float opacity = (data[in + a] & 0xFF) / 255f;
-                    float white = 255f * (1f - opacity);
-                    red = red * opacity + white;
-                    green = green * opacity + white;
-                    blue = blue * opacity + white;
-                }
-                px[out] = red;
-                px[area + out] = green;
-                px[2 * area + out] = blue;
-            }
-        }
-    }
-
-    private static float maxSample(ColorModel model, int band) {
-        return (float) ((1L << model.getComponentSize(band)) - 1);
-    }
-
-    /** The EXIF orientation tag (1–8) of a JPEG, or 1 when absent or unreadable. */
-    static int exifOrientation(byte[] jpeg) {
-        try (ImageInputStream input = new ByteArrayImageInputStream(jpeg)) {
-            List<JPEGSegment> segments = JPEGSegmentUtil.readSegments(input, JPEG.APP1, "Exif");
-            if (segments.isEmpty()) {
-                return 1;
-            }
-            InputStream data = segments.get(0).data();
-            if (data.read() < 0) { // the pad byte after "Exif\0"
-                return 1;
-            }
-            try (ImageInputStream exif = ImageIO.createImageInputStream(data)) {
-                Directory directory = new TIFFReader().read(exif);
-                Entry entry = directory.getEntryById(TIFF.TAG_ORIENTATION);
-                if (entry != null && entry.getValue() instanceof Number number) {
-                    int value = number.intValue();
-                    return value >= 1 && value <= 8 ? value : 1;
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            // Broken EXIF is common in the wild; the pixels are still good.
-        }
-        return 1;
     }
 }

@@ -9,6 +9,12 @@ import java.util.SplittableRandom;
  */
 public final class Preprocessor {
 
+    /**
+     * A decode may shrink an image only while the box the preprocessing reads keeps at least this many
+     * source pixels per output pixel, so the antialiased resize still has detail to average.
+     */
+    public static final double MIN_OVERSAMPLING = 2.0;
+
     private final Preprocessing settings;
     private final float[] mean;
     private final float[] std;
@@ -21,6 +27,44 @@ public final class Preprocessor {
 
     public Preprocessing settings() {
         return settings;
+    }
+
+    /** The part of a {@code width}×{@code height} image that is resampled, in source pixels, and to what size. */
+    public record Box(double x0, double y0, double x1, double y1, int outWidth, int outHeight) {
+
+        /** Source pixels per output pixel along the scarcer axis. */
+        double oversampling() {
+            return Math.min((x1 - x0) / outWidth, (y1 - y0) / outHeight);
+        }
+    }
+
+    /** torchvision's {@code Resize(resize)} + {@code CenterCrop(crop)} as one box of the source. */
+    public Box box(int w, int h) {
+        int size = settings.resize();
+        int crop = settings.crop();
+        // torchvision: the shorter side becomes `size`, the longer one int(size * long / short).
+        int resizedW = w <= h ? size : (int) ((long) size * w / h);
+        int resizedH = w <= h ? (int) ((long) size * h / w) : size;
+        // torchvision: crop offsets are int(round((resized - crop) / 2)), Python rounding half to even.
+        int left = (int) Math.rint((resizedW - crop) / 2.0);
+        int top = (int) Math.rint((resizedH - crop) / 2.0);
+        double scaleX = (double) w / resizedW;
+        double scaleY = (double) h / resizedH;
+        return new Box(left * scaleX, top * scaleY, (left + crop) * scaleX, (top + crop) * scaleY, crop, crop);
+    }
+
+    /**
+     * How many times smaller than {@code width}×{@code height} (as displayed) an image may be decoded
+     * and still give this preprocessing {@link #MIN_OVERSAMPLING} source pixels per output pixel; at
+     * most 1 means "decode at full size".
+     */
+    public double maxReduction(int width, int height) {
+        return box(width, height).oversampling() / MIN_OVERSAMPLING;
+    }
+
+    /** The shorter side an image needs for this preprocessing's view (for {@link ImageDecoder#decode(byte[], int, java.util.function.Function)}). */
+    public int minShorterSide() {
+        return (int) Math.ceil(settings.resize() * MIN_OVERSAMPLING);
     }
 
     /**
@@ -44,6 +88,17 @@ public final class Preprocessor {
         return tensors;
     }
 
+    /** The shorter side an image needs for all these views (see {@link #minShorterSide()}). */
+    public int minShorterSide(List<View> views) {
+        int side = minShorterSide();
+        for (View view : views) {
+            if (view.kind() == View.Kind.AUGMENTED) {
+                side = Math.max(side, view.augmentation().minShorterSide(settings.crop()));
+            }
+        }
+        return side;
+    }
+
     private static SplittableRandom randomFor(View view, long contentSeed) {
         return new SplittableRandom(view.seed() ^ contentSeed ^ (view.index() * 0x9E3779B97F4A7C15L));
     }
@@ -60,26 +115,15 @@ public final class Preprocessor {
         return out;
     }
 
-    /** Resize the shorter side, centre crop, normalise: the eval transform as one CHW float row. */
-    public float[] toTensor(RgbImage image) {
+    /** Resize, crop, normalise: the eval transform as one CHW float row. */
+    public float[] toTensor(PixelSource image) {
         return normalize(centerCrop(image));
     }
 
     /** The resized and centre-cropped image, torchvision's {@code Resize} + {@code CenterCrop}. */
-    public RgbImage centerCrop(RgbImage image) {
-        int w = image.width();
-        int h = image.height();
-        int size = settings.resize();
-        int crop = settings.crop();
-        // torchvision: the shorter side becomes `size`, the longer one int(size * long / short).
-        int resizedW = w <= h ? size : (int) ((long) size * w / h);
-        int resizedH = w <= h ? (int) ((long) size * h / w) : size;
-        // torchvision: crop offsets are int(round((resized - crop) / 2)), Python rounding half to even.
-        int left = (int) Math.rint((resizedW - crop) / 2.0);
-        int top = (int) Math.rint((resizedH - crop) / 2.0);
-        double scaleX = (double) w / resizedW;
-        double scaleY = (double) h / resizedH;
-        return Resampler.resize(image, left * scaleX, top * scaleY, (left + crop) * scaleX, (top + crop) * scaleY, crop, crop);
+    public RgbImage centerCrop(PixelSource image) {
+        Box box = box(image.width(), image.height());
+        return Resampler.resize(image, box.x0(), box.y0(), box.x1(), box.y1(), box.outWidth(), box.outHeight());
     }
 
     /** Scales [0, 255] samples to [0, 1] and standardises each channel. */

@@ -17,7 +17,7 @@ public final class Resampler {
      * Resamples the source box [x0, x1) × [y0, y1) (in source pixel units, may be fractional) to an
      * image of outWidth × outHeight.
      */
-    public static RgbImage resize(RgbImage src, double x0, double y0, double x1, double y1, int outWidth, int outHeight) {
+    public static RgbImage resize(PixelSource src, double x0, double y0, double x1, double y1, int outWidth, int outHeight) {
         Coefficients horizontal = Coefficients.of(src.width(), x0, x1, outWidth);
         Coefficients vertical = Coefficients.of(src.height(), y0, y1, outHeight);
         int firstRow = vertical.start[0];
@@ -27,25 +27,11 @@ public final class Resampler {
         }
         int rows = lastRow - firstRow;
         // Horizontal pass over just the rows the vertical pass will read.
-        float[] in = src.pixels();
-        int srcArea = src.area();
-        int srcWidth = src.width();
         float[] temp = new float[3 * rows * outWidth];
-        for (int c = 0; c < 3; c++) {
-            for (int r = 0; r < rows; r++) {
-                int srcRow = c * srcArea + (firstRow + r) * srcWidth;
-                int tempRow = (c * rows + r) * outWidth;
-                for (int x = 0; x < outWidth; x++) {
-                    int start = horizontal.start[x];
-                    int count = horizontal.count[x];
-                    int k = x * horizontal.stride;
-                    float sum = 0f;
-                    for (int j = 0; j < count; j++) {
-                        sum += in[srcRow + start + j] * horizontal.weights[k + j];
-                    }
-                    temp[tempRow + x] = sum;
-                }
-            }
+        if (src instanceof ByteRaster raster) {
+            horizontal(raster, horizontal, firstRow, rows, outWidth, temp);
+        } else {
+            horizontal((RgbImage) src, horizontal, firstRow, rows, outWidth, temp);
         }
         RgbImage out = RgbImage.blank(outWidth, outHeight);
         float[] dst = out.pixels();
@@ -66,6 +52,62 @@ public final class Resampler {
             }
         }
         return out;
+    }
+
+    private static void horizontal(RgbImage src, Coefficients taps, int firstRow, int rows, int outWidth, float[] temp) {
+        float[] in = src.pixels();
+        int srcArea = src.area();
+        int srcWidth = src.width();
+        for (int c = 0; c < 3; c++) {
+            for (int r = 0; r < rows; r++) {
+                int srcRow = c * srcArea + (firstRow + r) * srcWidth;
+                int tempRow = (c * rows + r) * outWidth;
+                for (int x = 0; x < outWidth; x++) {
+                    int start = taps.start[x];
+                    int count = taps.count[x];
+                    int k = x * taps.stride;
+                    float sum = 0f;
+                    for (int j = 0; j < count; j++) {
+                        sum += in[srcRow + start + j] * taps.weights[k + j];
+                    }
+                    temp[tempRow + x] = sum;
+                }
+            }
+        }
+    }
+
+    /**
+     * The same pass over 8-bit interleaved samples, three channels at once: each sum adds the same
+     * products in the same order as over floats, so the result is bit for bit the same.
+     */
+    private static void horizontal(ByteRaster src, Coefficients taps, int firstRow, int rows, int outWidth, float[] temp) {
+        byte[] in = src.data();
+        int stride = src.pixelStride();
+        int red = src.red();
+        int green = src.green();
+        int blue = src.blue();
+        int plane = rows * outWidth;
+        for (int r = 0; r < rows; r++) {
+            int srcRow = (firstRow + r) * src.scanlineStride();
+            int tempRow = r * outWidth;
+            for (int x = 0; x < outWidth; x++) {
+                int at = srcRow + taps.start[x] * stride;
+                int count = taps.count[x];
+                int k = x * taps.stride;
+                float sumR = 0f;
+                float sumG = 0f;
+                float sumB = 0f;
+                for (int j = 0; j < count; j++, at += stride) {
+                    float weight = taps.weights[k + j];
+                    sumR += (in[at + red] & 0xFF) * weight;
+                    sumG += (in[at + green] & 0xFF) * weight;
+                    sumB += (in[at + blue] & 0xFF) * weight;
+                }
+                temp[tempRow + x] = sumR;
+                temp[plane + tempRow + x] = sumG;
+                temp[2 * plane + tempRow + x] = sumB;
+            }
+        }
     }
 
     /** Filter taps for one axis: for each output index, the first input index, the tap count and weights. */

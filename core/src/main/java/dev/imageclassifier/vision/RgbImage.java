@@ -5,7 +5,7 @@ package dev.imageclassifier.vision;
  * Planar floats are the working form of every transform, so resizing, cropping and normalising never
  * round to bytes in between.
  */
-public record RgbImage(int width, int height, float[] pixels) {
+public record RgbImage(int width, int height, float[] pixels) implements PixelSource {
 
     public RgbImage {
         if (width <= 0 || height <= 0) {
@@ -23,6 +23,11 @@ public record RgbImage(int width, int height, float[] pixels) {
     /** Number of pixels in one plane. */
     public int area() {
         return width * height;
+    }
+
+    @Override
+    public RgbImage toRgbImage() {
+        return this;
     }
 
     /** A mirror image (left ↔ right). */

@@ -27,10 +27,10 @@ class BenchCommandTest {
         Path model = TestModels.randomHeadClassifier(dir, List.of("a", "b", "c"), 1);
         StringWriter out = new StringWriter();
         int code = Main.commandLine().setOut(new PrintWriter(out)).execute("bench", "--model", model.toString(),
-                "--concurrency", "1,2", "--duration-s", "0.5", "--warmup-s", "0", "--reference-s", "0.2", "--json", dir.resolve("report.json").toString());
+                "--image-size", "1600x1200", "--concurrency", "1,2", "--duration-s", "0.5", "--warmup-s", "0", "--reference-s", "0.2", "--json", dir.resolve("report.json").toString());
         assertThat(code).as(out.toString()).isZero();
         assertThat(out.toString())
-                .contains("start-up to first healthy answer:", "p50 ms", "server peak RSS (VmHWM):",
+                .contains("image:  1600x1200 JPEG made from synthetic 320x240 JPEG (", "start-up to first healthy answer:", "p50 ms", "server peak RSS (VmHWM):",
                         "ONNX Runtime alone, before the server:", "ONNX Runtime alone, after the server:")
                 .containsPattern("(?m)^\\s+1\\s+\\d+\\s+0\\s+")
                 .containsPattern("(?m)^\\s+2\\s+\\d+\\s+0\\s+");
