@@ -102,11 +102,13 @@ async function loadModelFacts() {
     if (!response.ok) throw new Error(body.detail || response.status);
     $("model-classes").textContent = body.num_classes;
     $("model-backbone").textContent = body.backbone;
+    const framing = (body.preprocessing || {}).framing || "center-crop";
+    $("model-framing").textContent = {"center-crop": "centre crop", "short-side": "shorter side, centre square", "whole": "whole image"}[framing] || framing;
     const metrics = body.metrics || {};
     const accuracy = ["val_accuracy", "validation_accuracy", "accuracy", "top1"].map((k) => metrics[k]).find((v) => typeof v === "number");
     $("model-accuracy").textContent = accuracy === undefined ? "not recorded" : percent(accuracy);
   } catch (e) {
-    ["model-classes", "model-backbone", "model-accuracy"].forEach((id) => ($(id).textContent = "—"));
+    ["model-classes", "model-backbone", "model-framing", "model-accuracy"].forEach((id) => ($(id).textContent = "—"));
     $("model-error").textContent = "Model not available: " + e.message;
     show($("model-error"), true);
   }

@@ -8,6 +8,7 @@ import dev.imageclassifier.train.Metrics;
 import dev.imageclassifier.train.Recipe;
 import dev.imageclassifier.train.TrainingOptions;
 import dev.imageclassifier.train.TrainingRun;
+import dev.imageclassifier.vision.Framing;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -64,6 +65,21 @@ final class TrainCommand implements Callable<Integer> {
             description = "Override the recipe's L2 weight decay: one value fixes it, several are candidates chosen on the "
                     + "hold-out part of the training images (default recipe: chosen from its own candidates).")
     List<Double> weightDecay;
+
+    @Option(names = "--framing", paramLabel = "NAME[,NAME...]", split = ",", converter = FramingName.class,
+            description = "How images are framed into the model's input: center-crop (shorter side to 256, centre 224, as "
+                    + "torchvision), short-side (shorter side to 224, centre 224) or whole (the whole image to 224×224). "
+                    + "One forces it; several are candidates chosen on a hold-out of the training images (default recipe: "
+                    + "all three; reference recipe: center-crop).")
+    List<Framing> framings;
+
+    /** center-crop / short-side / whole. */
+    static final class FramingName implements picocli.CommandLine.ITypeConverter<Framing> {
+        @Override
+        public Framing convert(String value) {
+            return Framing.parse(value);
+        }
+    }
 
     @Option(names = "--heads", paramLabel = "N",
             description = "Override how many heads are trained side by side from different seeds and averaged into "
@@ -131,6 +147,9 @@ final class TrainCommand implements Callable<Integer> {
         }
         if (heads != null) {
             chosen.heads(heads);
+        }
+        if (framings != null) {
+            chosen.framings(framings);
         }
         if (weightDecay != null && weightDecay.size() == 1) {
             chosen.weightDecay(weightDecay.get(0)).weightDecayCandidates(List.of());

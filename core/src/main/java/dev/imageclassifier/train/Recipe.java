@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import dev.imageclassifier.vision.Augmentation;
+import dev.imageclassifier.vision.Framing;
 
 import java.util.List;
 import java.util.Locale;
@@ -30,6 +31,8 @@ import java.util.Locale;
  * @param patience        epochs without hold-out improvement before stopping early (0: never)
  * @param weightDecayCandidates weight decays to choose from on the hold-out (lowest hold-out loss wins; the
  *                        head is then refit with it); empty: always {@code weightDecay}
+ * @param framings        framings of the image to choose from on a hold-out of the training images (the lowest
+ *                        hold-out loss wins); one: always that one
  * @param minSteps        fewest SGD steps a run should take: a training set too small to give them in
  *                        {@code epochs} gets proportionally more epochs (and a stretched schedule); 0: none
  * @param heads           heads trained side by side from different seeds (starts and shuffles) whose
@@ -41,7 +44,7 @@ import java.util.Locale;
  */
 @JsonPropertyOrder({"name", "optimizer", "learning_rate", "momentum", "batch_size", "epochs", "lr_step_size", "lr_gamma",
         "weight_decay", "weight_decay_candidates", "center_view", "flip_view", "augmented_views", "augmentation", "one_view_per_epoch",
-        "holdout_fraction", "early_stopping_patience", "min_sgd_steps", "averaged_heads"})
+        "holdout_fraction", "early_stopping_patience", "framings", "min_sgd_steps", "averaged_heads"})
 public record Recipe(String name, @JsonProperty("learning_rate") double learningRate, double momentum,
                      @JsonProperty("batch_size") int batchSize, int epochs, @JsonProperty("lr_step_size") int stepSize,
                      @JsonProperty("lr_gamma") double gamma, @JsonProperty("weight_decay") double weightDecay,
@@ -50,7 +53,8 @@ public record Recipe(String name, @JsonProperty("learning_rate") double learning
                      @JsonProperty("augmented_views") int augmentedViews, @JsonIgnore Augmentation augmentation,
                      @JsonProperty("one_view_per_epoch") boolean oneViewPerEpoch,
                      @JsonProperty("holdout_fraction") double holdoutFraction,
-                     @JsonProperty("early_stopping_patience") int patience, @JsonProperty("min_sgd_steps") int minSteps,
+                     @JsonProperty("early_stopping_patience") int patience, List<Framing> framings,
+                     @JsonProperty("min_sgd_steps") int minSteps,
                      @JsonProperty("averaged_heads") int heads) {
 
     /**
@@ -60,7 +64,7 @@ public record Recipe(String name, @JsonProperty("learning_rate") double learning
      */
     public static final Recipe REFERENCE = builder("reference").learningRate(0.001).momentum(0.9).batchSize(32).epochs(5)
             .stepSize(7).gamma(0.1).weightDecay(0).centerView(false).augmentedViews(5).augmentation(Augmentation.TORCHVISION)
-            .oneViewPerEpoch(true).holdoutFraction(0).patience(0).heads(1).build();
+            .oneViewPerEpoch(true).holdoutFraction(0).patience(0).heads(1).framings(List.of(Framing.CENTER_CROP)).build();
 
     /**
      * Tuned on Caltech-101 with MobileNetV2-int8 features (README, "Training recipes"): centre crops only
@@ -68,12 +72,13 @@ public record Recipe(String name, @JsonProperty("learning_rate") double learning
      * large batches, early stopping on 10 % of the training images, then a refit on all of them. Five
      * heads train side by side and the model is their average (one linear head): over six seeds it scored
      * 93.55-93.66 % where a single head scored 93.15-93.66 %. The weight decay is chosen per dataset on the
-     * hold-out, and small training sets get at least 1,500 SGD steps (README, "Training recipes").
+     * hold-out, so is the framing of the image (centre crop, shorter side, whole image), and small training
+     * sets get at least 1,500 SGD steps (README, "Training recipes").
      */
     public static final Recipe DEFAULT = builder("default").learningRate(0.05).momentum(0.9).batchSize(128).epochs(30)
             .stepSize(10).gamma(0.1).weightDecay(3e-4).centerView(true).augmentedViews(0).augmentation(Augmentation.DEFAULT)
             .weightDecayCandidates(List.of(3e-4, 1e-3, 3e-3, 1e-2)).oneViewPerEpoch(false).holdoutFraction(0.1).patience(5)
-            .minSteps(1500).heads(5).build();
+            .minSteps(1500).heads(5).framings(List.of(Framing.CENTER_CROP, Framing.SHORT_SIDE, Framing.WHOLE)).build();
 
     public Recipe {
         if (learningRate <= 0 || batchSize <= 0 || epochs <= 0 || stepSize <= 0 || gamma <= 0 || weightDecay < 0
@@ -82,6 +87,10 @@ public record Recipe(String name, @JsonProperty("learning_rate") double learning
             throw new IllegalArgumentException("invalid recipe: " + this);
         }
         weightDecayCandidates = List.copyOf(weightDecayCandidates);
+        if (framings.isEmpty()) {
+            throw new IllegalArgumentException("recipe '" + name + "' has no framing to use");
+        }
+        framings = List.copyOf(framings);
         if (!centerView && !flipView && augmentedViews == 0) {
             throw new IllegalArgumentException("recipe '" + name + "' trains on no view at all");
         }
@@ -132,7 +141,7 @@ public record Recipe(String name, @JsonProperty("learning_rate") double learning
                 .stepSize(stepSize).gamma(gamma).weightDecay(weightDecay).weightDecayCandidates(weightDecayCandidates)
                 .centerView(centerView).flipView(flipView)
                 .augmentedViews(augmentedViews).augmentation(augmentation).oneViewPerEpoch(oneViewPerEpoch)
-                .holdoutFraction(holdoutFraction).patience(patience).minSteps(minSteps).heads(heads);
+                .holdoutFraction(holdoutFraction).patience(patience).framings(framings).minSteps(minSteps).heads(heads);
     }
 
     /** Builds a {@link Recipe}; {@link #build()} validates. */
@@ -153,6 +162,7 @@ public record Recipe(String name, @JsonProperty("learning_rate") double learning
         private boolean oneViewPerEpoch;
         private double holdoutFraction;
         private int patience;
+        private List<Framing> framings = List.of(Framing.CENTER_CROP);
         private int minSteps;
         private int heads = 1;
 
@@ -242,6 +252,12 @@ public record Recipe(String name, @JsonProperty("learning_rate") double learning
             return this;
         }
 
+        /** Framings to choose from on the hold-out; one fixes it. */
+        public Builder framings(List<Framing> value) {
+            framings = value;
+            return this;
+        }
+
         public Builder minSteps(int value) {
             minSteps = value;
             return this;
@@ -255,7 +271,7 @@ public record Recipe(String name, @JsonProperty("learning_rate") double learning
         public Recipe build() {
             return new Recipe(name, learningRate, momentum, batchSize, epochs, stepSize, gamma, weightDecay, weightDecayCandidates,
                     centerView || (augmentedViews == 0 && !flipView), flipView, augmentedViews, augmentation, oneViewPerEpoch,
-                    holdoutFraction, patience, minSteps, heads);
+                    holdoutFraction, patience, framings, minSteps, heads);
         }
     }
 }

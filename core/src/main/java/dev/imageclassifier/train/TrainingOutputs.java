@@ -65,7 +65,8 @@ public final class TrainingOutputs {
      * @param valImages   validation images the metrics count
      */
     public static void write(TrainingOptions options, BackboneGraph backbone, SplitManifest split, long seed, int trainImages,
-                             int valImages, Extraction extraction, HeadTrainer.Result head, Metrics metrics, double totalSeconds)
+                             int valImages, Extraction extraction, TrainingReport.Framing framing, HeadTrainer.Result head,
+                             Metrics metrics, double totalSeconds)
             throws IOException {
         String runId = UUID.randomUUID().toString();
         String created = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
@@ -77,7 +78,7 @@ public final class TrainingOutputs {
                 options.backboneUrl());
         TrainingReport report = new TrainingReport(metrics.report(),
                 new TrainingReport.Backbone(backbone.name(), backbone.sha256(), featureDim, backbone.featureSource()),
-                options.recipe(), TrainingReport.Regularization.of(head), seed,
+                options.recipe(), framing, TrainingReport.Regularization.of(head), seed,
                 new TrainingReport.Split(options.split().toString(), split.fingerprint(), trainImages, valImages,
                         extraction.skipped()),
                 new TrainingReport.Timings(extraction.seconds(), extraction.imagesPerSecond(), extraction.computed(),

@@ -11,7 +11,7 @@ import java.util.List;
  * first), then how the model was made. {@link #runId()} is also in the model's metadata, so a model and
  * its metrics can be matched.
  */
-public record TrainingReport(@JsonUnwrapped Metrics.Report metrics, Backbone backbone, Recipe recipe,
+public record TrainingReport(@JsonUnwrapped Metrics.Report metrics, Backbone backbone, Recipe recipe, Framing framing,
                              Regularization regularization, long seed, Split split,
                              Timings timings, List<Epoch> history, @JsonProperty("best_epoch") int bestEpoch, String model,
                              @JsonProperty("run_id") String runId, @JsonProperty("created_at") String createdAt,
@@ -20,6 +20,35 @@ public record TrainingReport(@JsonUnwrapped Metrics.Report metrics, Backbone bac
     /** The frozen backbone the features came from. */
     public record Backbone(String name, String sha256, @JsonProperty("feature_dim") int featureDim,
                            @JsonProperty("feature_source") String featureSource) {
+    }
+
+    /**
+     * How images were framed and, when the recipe gave a choice, how each framing did on the hold-out part of
+     * a sample of the training images (the lowest hold-out loss wins).
+     */
+    public record Framing(dev.imageclassifier.vision.Framing chosen, @JsonProperty("chosen_on") String chosenOn,
+                          List<FramingCandidate> candidates) {
+
+        /** A framing the recipe fixes (or a caller chose). */
+        public static Framing fixed(dev.imageclassifier.vision.Framing framing) {
+            return new Framing(framing, "fixed by the recipe", List.of());
+        }
+
+        static Framing of(FramingChoice.Result choice) {
+            if (choice.candidates().isEmpty()) {
+                return fixed(choice.chosen());
+            }
+            return new Framing(choice.chosen(), String.format(java.util.Locale.ROOT,
+                    "hold-out loss of a quick head (30 %% of a %d-image sample of the training images, %.1f s)",
+                    choice.images(), choice.seconds()),
+                    choice.candidates().stream().map(c -> new FramingCandidate(c.framing(), c.holdoutLoss(), c.holdoutAccuracy()))
+                            .toList());
+        }
+    }
+
+    /** One framing tried on the hold-out. */
+    public record FramingCandidate(dev.imageclassifier.vision.Framing framing, @JsonProperty("holdout_loss") double holdoutLoss,
+                                   @JsonProperty("holdout_accuracy") double holdoutAccuracy) {
     }
 
     /**

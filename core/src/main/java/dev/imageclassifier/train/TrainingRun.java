@@ -53,11 +53,11 @@ public final class TrainingRun {
         Dataset data = readSplit();
         checkOutputs();
         BackboneGraph backbone = BackboneGraph.load(options.backbone(), options.backboneName());
-        Preprocessing preprocessing = Preprocessing.IMAGENET;
+        FramingChoice.Result framing = chooseFraming(backbone, data);
+        Preprocessing preprocessing = Preprocessing.IMAGENET.withFraming(framing.chosen());
         FeatureExtractor.Result features;
         int featureDim;
-        try (FeatureExtractor extractor = new FeatureExtractor(backbone, preprocessing, cache(backbone, preprocessing),
-                options.runtime(), options.decodeThreads(), options.batchSize())) {
+        try (FeatureExtractor extractor = extractor(backbone, preprocessing)) {
             featureDim = extractor.featureDim();
             log.printf(Locale.ROOT, "Backbone %s (%s…): %d-d features from the %s%n", backbone.name(),
                     backbone.sha256().substring(0, 12), featureDim, backbone.featureSource());
@@ -70,7 +70,7 @@ public final class TrainingRun {
         TrainingOutputs.write(options, backbone, data.manifest(), data.seed(), samples.train().length, samples.val().length,
                 new TrainingOutputs.Extraction(featureDim, preprocessing, features.seconds(), features.imagesPerSecond(),
                         features.computed(), features.cached(), features.skipped().size()),
-                head, metrics, total);
+                TrainingReport.Framing.of(framing), head, metrics, total);
         return new Summary(metrics, samples.val().length, features.imagesPerSecond(), head.seconds(), total, head.bestEpoch());
     }
 
@@ -95,6 +95,33 @@ public final class TrainingRun {
                 throw new IOException("feature cache: " + e.getMessage() + " (choose another with --cache-dir, or --no-cache)", e);
             }
         }
+    }
+
+    private FeatureExtractor extractor(BackboneGraph backbone, Preprocessing preprocessing) throws InvalidModelException {
+        return new FeatureExtractor(backbone, preprocessing, cache(backbone, preprocessing), options.runtime(),
+                options.decodeThreads(), options.batchSize());
+    }
+
+    /** The recipe's framing, or the one that does best on a hold-out of a sample of the training images. */
+    private FramingChoice.Result chooseFraming(BackboneGraph backbone, Dataset data)
+            throws InvalidModelException, InterruptedException, QueueFullException {
+        Recipe recipe = options.recipe();
+        if (recipe.framings().size() == 1) {
+            return FramingChoice.Result.fixed(recipe.framings().get(0));
+        }
+        int[] labels = data.train().stream().mapToInt(image -> data.labels().indexOf(image.label())).toArray();
+        int sample = (int) Math.round(data.train().size() * 0.3);
+        log.printf(Locale.ROOT, "Choosing the framing (%s) on a sample of the training images%n", recipe.framings());
+        FramingChoice.Result choice;
+        try (Progress progress = bar("Framing", (long) sample * recipe.framings().size(), "img")) {
+            choice = FramingChoice.choose(recipe, Preprocessing.IMAGENET, data.train(), data.manifest()::resolve, labels,
+                    data.labels().size(), data.seed(), preprocessing -> extractor(backbone, preprocessing), progress);
+        }
+        choice.candidates().forEach(c -> log.printf(Locale.ROOT, "  %-12s hold-out loss %.4f, accuracy %.2f%%%n",
+                c.framing(), c.holdoutLoss(), 100 * c.holdoutAccuracy()));
+        log.printf(Locale.ROOT, "Framing: %s (chosen on %d training images, %.1f s)%n", choice.chosen(), choice.images(),
+                choice.seconds());
+        return choice;
     }
 
     private FeatureCache cache(BackboneGraph backbone, Preprocessing preprocessing) {

@@ -42,12 +42,18 @@ public record Augmentation(double minScale, double maxScale, double minRatio, do
         return (int) Math.ceil(Preprocessor.MIN_OVERSAMPLING * size / smallestSide);
     }
 
-    /** One augmented crop of {@code size}×{@code size}, as an image (normalise it with the preprocessor). */
-    public RgbImage apply(RgbImage image, int size, SplittableRandom random) {
-        int w = image.width();
-        int h = image.height();
+    /**
+     * One augmented crop of {@code size}×{@code size}, as an image (normalise it with the preprocessor). The
+     * random crop is drawn inside {@code region}, the part of the image the evaluation framing reads, so the
+     * training views look like what the model will see.
+     */
+    public RgbImage apply(RgbImage image, Preprocessor.Box region, int size, SplittableRandom random) {
+        int x0 = (int) Math.floor(region.x0());
+        int y0 = (int) Math.floor(region.y0());
+        int w = Math.max(1, Math.min(image.width(), (int) Math.ceil(region.x1())) - x0);
+        int h = Math.max(1, Math.min(image.height(), (int) Math.ceil(region.y1())) - y0);
         int[] box = randomCrop(w, h, random);
-        RgbImage view = Resampler.resize(image, box[0], box[1], box[0] + box[2], box[1] + box[3], size, size);
+        RgbImage view = Resampler.resize(image, x0 + box[0], y0 + box[1], x0 + box[0] + box[2], y0 + box[1] + box[3], size, size);
         if (random.nextDouble() < flipProbability) {
             view = view.mirrored();
         }

@@ -38,8 +38,14 @@ public final class Preprocessor {
         }
     }
 
-    /** torchvision's {@code Resize(resize)} + {@code CenterCrop(crop)} as one box of the source. */
+    /**
+     * The part of the source the framing reads, resampled to crop × crop: the whole image, or torchvision's
+     * {@code Resize(resize)} + {@code CenterCrop(crop)} as one box of the source.
+     */
     public Box box(int w, int h) {
+        if (settings.framing() == Framing.WHOLE) {
+            return new Box(0, 0, w, h, settings.crop(), settings.crop());
+        }
         int size = settings.resize();
         int crop = settings.crop();
         // torchvision: the shorter side becomes `size`, the longer one int(size * long / short).
@@ -79,13 +85,23 @@ public final class Preprocessor {
         for (int k = 0; k < views.size(); k++) {
             View view = views.get(k);
             if (view.kind() == View.Kind.AUGMENTED) {
-                tensors[k] = normalize(view.augmentation().apply(image, settings.crop(), randomFor(view, contentSeed)));
+                tensors[k] = normalize(view.augmentation().apply(image, augmentationRegion(image.width(), image.height()),
+                        settings.crop(), randomFor(view, contentSeed)));
             } else {
                 center = center == null ? toTensor(image) : center;
                 tensors[k] = view.kind() == View.Kind.CENTER ? center : mirrored(center, settings.crop());
             }
         }
         return tensors;
+    }
+
+    /**
+     * Where random training crops are drawn: the whole image for the centre crop (torchvision's training
+     * transform, which the reference recipe reproduces) and for the whole-image framing, the evaluation's
+     * square for the short-side framing, so augmented views follow the framing the model is served with.
+     */
+    public Box augmentationRegion(int w, int h) {
+        return settings.framing() == Framing.SHORT_SIDE ? box(w, h) : new Box(0, 0, w, h, settings.crop(), settings.crop());
     }
 
     /** The shorter side an image needs for all these views (see {@link #minShorterSide()}). */
@@ -120,7 +136,7 @@ public final class Preprocessor {
         return normalize(centerCrop(image));
     }
 
-    /** The resized and centre-cropped image, torchvision's {@code Resize} + {@code CenterCrop}. */
+    /** The framed image: the {@link #box} resampled to crop × crop. */
     public RgbImage centerCrop(PixelSource image) {
         Box box = box(image.width(), image.height());
         return Resampler.resize(image, box.x0(), box.y0(), box.x1(), box.y1(), box.outWidth(), box.outHeight());

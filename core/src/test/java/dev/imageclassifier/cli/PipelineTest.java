@@ -75,6 +75,14 @@ class PipelineTest {
         assertThat(metrics.get("class_names")).hasSize(5);
         assertThat(metrics.get("confusion_matrix")).hasSize(5);
         assertThat(metrics.get("backbone").get("feature_dim").asInt()).isEqualTo(1280);
+        // The default recipe chose its framing and weight decay on the training images, and says how.
+        assertThat(metrics.get("framing").get("candidates")).extracting(c -> c.get("framing").asText())
+                .containsExactly("center-crop", "short-side", "whole");
+        String framing = metrics.get("framing").get("chosen").asText();
+        try (ImageClassifier classifier = ImageClassifier.load(model)) {
+            assertThat(classifier.metadata().preprocessing().framing().id()).isEqualTo(framing);
+        }
+        assertThat(metrics.get("regularization").get("candidates")).hasSize(4);
         assertThat(metrics.get("timings").get("features_computed").asInt()).isPositive();
         assertThat(Files.size(model)).isBetween(1_000_000L, 10_000_000L);
     }

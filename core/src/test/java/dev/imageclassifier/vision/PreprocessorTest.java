@@ -74,9 +74,9 @@ class PreprocessorTest {
     @Test
     void augmentationIsReproducibleFromItsSeedAndVariesAcrossSeeds() {
         RgbImage image = gradient(320, 240);
-        RgbImage a = Augmentation.DEFAULT.apply(image, 224, new SplittableRandom(7));
-        RgbImage b = Augmentation.DEFAULT.apply(image, 224, new SplittableRandom(7));
-        RgbImage c = Augmentation.DEFAULT.apply(image, 224, new SplittableRandom(8));
+        RgbImage a = Augmentation.DEFAULT.apply(image, new Preprocessor.Box(0, 0, image.width(), image.height(), 224, 224), 224, new SplittableRandom(7));
+        RgbImage b = Augmentation.DEFAULT.apply(image, new Preprocessor.Box(0, 0, image.width(), image.height(), 224, 224), 224, new SplittableRandom(7));
+        RgbImage c = Augmentation.DEFAULT.apply(image, new Preprocessor.Box(0, 0, image.width(), image.height(), 224, 224), 224, new SplittableRandom(8));
         assertThat(a.width()).isEqualTo(224);
         assertThat(a.pixels()).containsExactly(b.pixels());
         assertThat(a.pixels()).isNotEqualTo(c.pixels());

@@ -7,6 +7,7 @@ import dev.imageclassifier.model.InvalidModelException;
 import dev.imageclassifier.model.RuntimeOptions;
 import dev.imageclassifier.train.FeatureCache;
 import dev.imageclassifier.train.FeatureExtractor;
+import dev.imageclassifier.vision.Framing;
 import dev.imageclassifier.vision.Preprocessing;
 import org.apache.spark.SparkConf;
 import org.apache.spark.SparkEnv;
@@ -53,11 +54,12 @@ final class ExecutorResources {
     }
 
     /** The executor's feature extractor for a backbone file (no feature cache: the Parquet output is the cache). */
-    static FeatureExtractor extractor(Path backbone, String name, int batchSize) {
+    static FeatureExtractor extractor(Path backbone, String name, int batchSize, Framing framing) {
         int cores = executorCores();
-        return EXTRACTORS.computeIfAbsent(key(backbone) + "#" + batchSize, key -> {
+        return EXTRACTORS.computeIfAbsent(key(backbone) + "#" + batchSize + "#" + framing, key -> {
             try {
-                return new FeatureExtractor(BackboneGraph.load(backbone, name), Preprocessing.IMAGENET, FeatureCache.disabled(),
+                return new FeatureExtractor(BackboneGraph.load(backbone, name), Preprocessing.IMAGENET.withFraming(framing),
+                        FeatureCache.disabled(),
                         new RuntimeOptions(cores, RuntimeOptions.Device.CPU), cores, batchSize);
             } catch (InvalidModelException e) {
                 throw new IllegalArgumentException(e.getMessage(), e);

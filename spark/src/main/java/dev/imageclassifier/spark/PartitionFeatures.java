@@ -33,8 +33,11 @@ final class PartitionFeatures implements MapPartitionsFunction<Row, Row> {
     private final String backboneName;
     private final List<ViewSpec> trainViews;
     private final int batchSize;
+    private final String framing;
 
-    PartitionFeatures(ShippedFile backbone, String backboneName, List<ViewSpec> trainViews, int batchSize) {
+    /** @param framing how images are framed (an id of {@link dev.imageclassifier.vision.Framing}) */
+    PartitionFeatures(ShippedFile backbone, String backboneName, List<ViewSpec> trainViews, int batchSize, String framing) {
+        this.framing = framing;
         this.backbone = backbone;
         this.backboneName = backboneName;
         this.trainViews = trainViews;
@@ -43,7 +46,8 @@ final class PartitionFeatures implements MapPartitionsFunction<Row, Row> {
 
     @Override
     public Iterator<Row> call(Iterator<Row> images) {
-        FeatureExtractor extractor = ExecutorResources.extractor(backbone.localPath(), backboneName, batchSize);
+        FeatureExtractor extractor = ExecutorResources.extractor(backbone.localPath(), backboneName, batchSize,
+                dev.imageclassifier.vision.Framing.parse(framing));
         List<View> train = trainViews.stream().map(ViewSpec::view).toList();
         List<View> val = List.of(View.CENTER);
         return new AheadIterator<>(images, 4 * batchSize, new AheadIterator.Step<Row, float[][], Row>() {

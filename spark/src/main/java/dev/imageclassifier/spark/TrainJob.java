@@ -12,6 +12,8 @@ import dev.imageclassifier.train.TrainingOptions;
 import dev.imageclassifier.train.TrainingOutputs;
 import dev.imageclassifier.train.TrainingRun;
 import dev.imageclassifier.io.Progress;
+import dev.imageclassifier.train.TrainingReport;
+import dev.imageclassifier.vision.Framing;
 import dev.imageclassifier.vision.Preprocessing;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
@@ -124,11 +126,13 @@ public final class TrainJob {
                     .model(options.model()).results(options.results()).recipe(settings.mllib().asRecipe()).seed(seed)
                     .projectVersion(options.projectVersion()).build();
         }
+        // Spark trains on the recipe's first framing (the default recipe's: the centre crop); it does not choose.
+        Framing framing = settings.recipe().framings().get(0);
         double total = (System.nanoTime() - start) / 1e9;
         TrainingOutputs.write(options, backbone, images.split(), seed, counts.trainImages(), counts.valImages(),
-                new TrainingOutputs.Extraction(counts.dim(), Preprocessing.IMAGENET, featureSeconds, imagesPerSecond,
-                        (int) counts.vectors(), 0, (int) counts.skipped()),
-                head, metrics, total);
+                new TrainingOutputs.Extraction(counts.dim(), Preprocessing.IMAGENET.withFraming(framing), featureSeconds,
+                        imagesPerSecond, (int) counts.vectors(), 0, (int) counts.skipped()),
+                TrainingReport.Framing.fixed(framing), head, metrics, total);
         return new Summary(metrics, kind.name().toLowerCase(Locale.ROOT), counts.trainImages(), counts.valImages(),
                 counts.skipped(), featureSeconds, imagesPerSecond, total);
     }
@@ -162,7 +166,8 @@ public final class TrainJob {
         ShippedFile shipped = ShippedFile.ship(spark, settings.backbone().toString());
         List<ViewSpec> views = ViewSpec.of(TrainingRun.trainingViews(settings.recipe(), seed));
         images.withContent(spark)
-                .mapPartitions(new PartitionFeatures(shipped, backbone.name(), views, settings.batchSize()),
+                .mapPartitions(new PartitionFeatures(shipped, backbone.name(), views, settings.batchSize(),
+                                settings.recipe().framings().get(0).id()),
                         Encoders.row(PartitionFeatures.SCHEMA))
                 .write().mode(SaveMode.Overwrite).parquet(settings.featureDir());
         return spark.read().parquet(settings.featureDir());
