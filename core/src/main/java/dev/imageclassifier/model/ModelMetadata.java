@@ -23,10 +23,12 @@ import java.util.Map;
  * @param metrics          headline validation metrics (accuracy, top-5, ...)
  * @param createdAt        ISO-8601 instant
  * @param projectVersion   version of this project that wrote the file
+ * @param quantization     for an int8 file made by {@code quantize}: float and int8 accuracy, agreement,
+ *                         speed, calibration; empty for a float file
  */
 public record ModelMetadata(List<String> labels, Preprocessing preprocessing, String backboneName, String backboneSha256,
                             int featureDim, Map<String, Object> training, Map<String, Object> metrics,
-                            String createdAt, String projectVersion) {
+                            String createdAt, String projectVersion, Map<String, Object> quantization) {
 
     public static final String LABELS = "labels";
     public static final String PREPROCESSING = "preprocessing";
@@ -38,11 +40,26 @@ public record ModelMetadata(List<String> labels, Preprocessing preprocessing, St
     public static final String CREATED_AT = "created_at";
     public static final String PROJECT_VERSION = "project.version";
     public static final String OUTPUT = "output";
+    public static final String QUANTIZATION = "quantization";
 
     public ModelMetadata {
         labels = List.copyOf(labels);
         training = Map.copyOf(training);
         metrics = Map.copyOf(metrics);
+        quantization = Map.copyOf(quantization);
+    }
+
+    /** A float classifier's metadata (nothing quantized). */
+    public ModelMetadata(List<String> labels, Preprocessing preprocessing, String backboneName, String backboneSha256,
+                         int featureDim, Map<String, Object> training, Map<String, Object> metrics,
+                         String createdAt, String projectVersion) {
+        this(labels, preprocessing, backboneName, backboneSha256, featureDim, training, metrics, createdAt, projectVersion, Map.of());
+    }
+
+    /** The same facts for the int8 version of this file: its own metrics and how it was quantized. */
+    public ModelMetadata quantized(Map<String, Object> int8Metrics, Map<String, Object> facts) {
+        return new ModelMetadata(labels, preprocessing, backboneName, backboneSha256, featureDim, training, int8Metrics,
+                createdAt, projectVersion, facts);
     }
 
     /** The ONNX metadata_props, every value a string (JSON where structured). */
@@ -67,6 +84,9 @@ public record ModelMetadata(List<String> labels, Preprocessing preprocessing, St
         props.put(CREATED_AT, createdAt);
         props.put(PROJECT_VERSION, projectVersion);
         props.put(OUTPUT, "probabilities: softmax over labels, shape [N, " + labels.size() + "]");
+        if (!quantization.isEmpty()) {
+            props.put(QUANTIZATION, Json.compact(quantization));
+        }
         return props;
     }
 
@@ -87,7 +107,8 @@ public record ModelMetadata(List<String> labels, Preprocessing preprocessing, St
             Map<String, Object> metrics = parseMap(props.get(METRICS));
             return new ModelMetadata(labels, preprocessing, props.get(BACKBONE_NAME),
                     props.getOrDefault(BACKBONE_SHA256, ""), Integer.parseInt(props.getOrDefault(FEATURE_DIM, "0")),
-                    training, metrics, props.getOrDefault(CREATED_AT, ""), props.getOrDefault(PROJECT_VERSION, ""));
+                    training, metrics, props.getOrDefault(CREATED_AT, ""), props.getOrDefault(PROJECT_VERSION, ""),
+                    parseMap(props.get(QUANTIZATION)));
         } catch (IOException | RuntimeException e) {
             throw new InvalidModelException("the classifier's metadata is unreadable: " + e.getMessage(), e);
         }

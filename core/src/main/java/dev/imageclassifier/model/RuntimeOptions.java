@@ -70,6 +70,7 @@ public record RuntimeOptions(int intraOpThreads, Device device, boolean memoryAr
             options.setInterOpNumThreads(1);
             options.addConfigEntry("session.intra_op.allow_spinning", "0");
             options.addConfigEntry("session.inter_op.allow_spinning", "0");
+            options.addConfigEntry("session.x64quantprecision", "1"); // int8 on CPUs without VNNI: exact U8U8, not saturating U8S8
             options.setCPUArenaAllocator(memoryArena);
             if (device == Device.CUDA) {
                 options.addCUDA(0);

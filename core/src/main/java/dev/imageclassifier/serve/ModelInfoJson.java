@@ -13,12 +13,12 @@ public record ModelInfoJson(@JsonProperty("num_classes") int numClasses, List<St
                             @JsonProperty("input_size") int inputSize, Map<String, Object> preprocessing,
                             Map<String, Object> metrics, Map<String, Object> training,
                             @JsonProperty("created_at") String createdAt,
-                            @JsonProperty("project_version") String projectVersion) {
+                            @JsonProperty("project_version") String projectVersion, Map<String, Object> quantization) {
 
     static ModelInfoJson of(ModelMetadata metadata) {
         Preprocessing pre = metadata.preprocessing();
         return new ModelInfoJson(metadata.labels().size(), metadata.labels(), metadata.backboneName(), metadata.backboneSha256(),
                 pre.crop(), Map.of("resize", pre.resize(), "crop", pre.crop(), "mean", pre.mean(), "std", pre.std()),
-                metadata.metrics(), metadata.training(), metadata.createdAt(), metadata.projectVersion());
+                metadata.metrics(), metadata.training(), metadata.createdAt(), metadata.projectVersion(), metadata.quantization());
     }
 }
