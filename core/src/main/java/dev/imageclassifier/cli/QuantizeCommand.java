@@ -110,7 +110,7 @@ final class QuantizeCommand implements Callable<Integer> {
         PrintWriter console = spec.commandLine().getOut();
         String figures = String.format(Locale.ROOT, "float top-1 %.2f%%, int8 top-1 %.2f%% (%+.2f points), agreement %.2f%%, "
                         + "%.1f → %.1f img/s in ONNX Runtime alone (%.2f×)",
-                100 * result.floatTop1(), 100 * result.int8Top1(), -result.dropPoints(), 100 * result.agreement(),
+                100 * result.floatTop1(), 100 * result.int8Top1(), 100 * (result.int8Top1() - result.floatTop1()), 100 * result.agreement(),
                 (double) result.report().get("float_images_per_s"), (double) result.report().get("int8_images_per_s"),
                 (double) result.report().get("speedup"));
         if (!result.withinMaxDrop() && !force) {

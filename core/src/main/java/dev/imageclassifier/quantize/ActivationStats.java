@@ -10,6 +10,7 @@ import java.nio.FloatBuffer;
 final class ActivationStats {
 
     static final int BINS = 2048;
+    static final double ENTROPY_KEEPS_PERCENT = 99.0;
 
     private float min = Float.POSITIVE_INFINITY;
     private float max = Float.NEGATIVE_INFINITY;
@@ -64,8 +65,12 @@ final class ActivationStats {
             long[] withZeros = histogram.clone();
             withZeros[0] += zeros;
             bins = percentileBins(withZeros, percentile);
-        } else { // exact zeros (ReLU's) are exact at any range: in the histogram they would only drown the tail
-            bins = EntropyThreshold.bins(histogram, min >= 0 ? QuantParams.UINT8_MAX : QuantParams.INT8_SYMMETRIC_MAX);
+        } else {
+            // Exact zeros (ReLU's) are exact at any range: in the histogram they would only drown the tail. KL divergence
+            // compares shapes, so on a histogram of a few point masses clipping everything into one bin looks lossless:
+            // entropy never clips more than 1 % of the non-zero values.
+            int levels = min >= 0 ? QuantParams.UINT8_MAX : QuantParams.INT8_SYMMETRIC_MAX;
+            bins = Math.max(EntropyThreshold.bins(histogram, levels), percentileBins(histogram, ENTROPY_KEEPS_PERCENT));
         }
         float threshold = bins * binWidth;
         return new TensorRange(Math.max(min, -threshold), Math.min(max, threshold));
