@@ -12,7 +12,6 @@ import dev.imageclassifier.vision.Preprocessing;
 import dev.imageclassifier.vision.Preprocessor;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -108,13 +107,11 @@ final class ClassifierImages {
     private static Optional<float[]> decode(ImageDecoder decoder, Preprocessor preprocessor, Path path, List<String> failures) {
         try {
             return Optional.of(decoder.decode(Files.readAllBytes(path), preprocessor::toTensor));
-        } catch (InvalidImageException e) {
+        } catch (InvalidImageException | IOException e) {
             synchronized (failures) {
                 failures.add(path + ": " + e.getMessage());
             }
             return Optional.empty();
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot read " + path + ": " + e.getMessage(), e);
         }
     }
 }

@@ -114,6 +114,10 @@ public final class Quantizer {
         if (counted == 0) {
             throw new IllegalArgumentException("no validation image could be decoded");
         }
+        if (counted < truth.length) {
+            log.printf(Locale.ROOT, "warning: %d validation images could not be read or decoded; compared on the other %d%n",
+                    truth.length - counted, counted);
+        }
         log.printf(Locale.ROOT, "Measuring speed (ONNX Runtime alone, float and int8 taking turns, %d s each)%n",
                 settings.speedRun().toSeconds());
         List<OrtSpeed> speeds = OrtSpeed.compare(List.of(floatModel, int8Model), row, settings.runtime().withoutMemoryArena(),
