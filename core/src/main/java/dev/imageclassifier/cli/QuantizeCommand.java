@@ -15,7 +15,9 @@ import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 @Command(name = "quantize", mixinStandardHelpOptions = true, versionProvider = ProjectVersion.class,
@@ -100,22 +102,31 @@ final class QuantizeCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), "--method must be minmax, percentile or entropy, not '" + method + "'");
         }
-        SplitManifest manifest = SplitManifest.read(split);
         QuantizationSettings settings = QuantizationSettings.defaults().withMethod(chosen).withMaxDropPoints(maxDrop)
-                .withQuantizedHead(quantizeHead).withSpeedRun(java.time.Duration.ofMillis(Math.round(speedSeconds * 1000)))
+                .withQuantizedHead(quantizeHead).withSpeedRun(Duration.ofMillis(Math.round(speedSeconds * 1000)))
                 .withRuntime(runtime.options()).withProgress(!noProgress);
+        SplitManifest manifest = SplitManifest.read(split);
         QuantizationImages images = QuantizationImages.fromSplit(manifest, calibration, seed != null ? seed : manifest.seed());
-        PrintWriter err = spec.commandLine().getErr();
+        return quantize(model, images, out, results, settings, force, spec.commandLine().getOut(), spec.commandLine().getErr());
+    }
+
+    /**
+     * Quantizes {@code model} into {@code out} and {@code results/quantization.json}, or refuses when top-1 falls by
+     * more than the settings allow (unless {@code force}); prints the figures. Returns the exit code: also the step
+     * {@code train --quantize int8} runs after training.
+     */
+    static int quantize(Path model, QuantizationImages images, Path out, Path results, QuantizationSettings settings, boolean force,
+                        PrintWriter console, PrintWriter err) throws Exception {
         QuantizationResult result = Quantizer.quantize(model, images, settings, err);
-        PrintWriter console = spec.commandLine().getOut();
+        Map<String, Object> report = result.report();
         String figures = String.format(Locale.ROOT, "float top-1 %.2f%%, int8 top-1 %.2f%% (%+.2f points), agreement %.2f%%, "
                         + "%.1f → %.1f img/s in ONNX Runtime alone (%.2f×)",
                 100 * result.floatTop1(), 100 * result.int8Top1(), 100 * (result.int8Top1() - result.floatTop1()), 100 * result.agreement(),
-                (double) result.report().get("float_images_per_s"), (double) result.report().get("int8_images_per_s"),
-                (double) result.report().get("speedup"));
+                (double) report.get("float_images_per_s"), (double) report.get("int8_images_per_s"), (double) report.get("speedup"));
         if (!result.withinMaxDrop() && !force) {
             err.printf(Locale.ROOT, "error: refused to write %s: top-1 fell by %.2f points, more than --max-drop %.2f: %s. "
-                    + "Try --method percentile or entropy, more --calibration images, or --force.%n", out, result.dropPoints(), maxDrop, figures);
+                    + "Try another --method, more --calibration images, or --force.%n", out, result.dropPoints(),
+                    settings.maxDropPoints(), figures);
             return 1;
         }
         result.write(out, results);
