@@ -3,7 +3,6 @@ package dev.imageclassifier.quantize;
 import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
-import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import ai.onnxruntime.OrtSession;
 import dev.imageclassifier.io.Progress;
@@ -44,25 +43,9 @@ class QdqGraphTest {
         for (int i = 0; i < gemmWeight.length; i++) {
             gemmWeight[i] = (float) random.nextGaussian();
         }
-        GraphProto graph = GraphProto.newBuilder().setName("conv-gemm")
-                .addInput(OnnxProtos.floatValue("input", "batch", 3, SIZE, SIZE))
-                .addInitializer(OnnxProtos.floatTensor("conv.weight", convWeight, 4, 3, 3, 3))
-                .addInitializer(OnnxProtos.floatTensor("conv.bias", new float[] {0.1f, -0.2f, 0.3f, 0f}, 4))
-                .addInitializer(OnnxProtos.floatTensor("fc.weight", gemmWeight, 5, 4))
-                .addInitializer(OnnxProtos.floatTensor("fc.bias", new float[] {0.5f, 0, 0, 0, -0.5f}, 5))
-                .addNode(OnnxProtos.node("Conv", "conv", new String[] {"input", "conv.weight", "conv.bias"}, new String[] {"conv"},
-                        OnnxProtos.intAttribute("group", 1)).toBuilder()
-                        .addAttribute(ints("pads", 1, 1, 1, 1)).addAttribute(ints("kernel_shape", 3, 3)).build())
-                .addNode(OnnxProtos.node("Relu", "relu", new String[] {"conv"}, new String[] {"relu"}))
-                .addNode(OnnxProtos.node("GlobalAveragePool", "pool", new String[] {"relu"}, new String[] {"pooled"}))
-                .addNode(OnnxProtos.node("Flatten", "flatten", new String[] {"pooled"}, new String[] {"flat"},
-                        OnnxProtos.intAttribute("axis", 1)))
-                .addNode(OnnxProtos.node("Gemm", "fc", new String[] {"flat", "fc.weight", "fc.bias"}, new String[] {"logits"},
-                        OnnxProtos.intAttribute("transB", 1)))
-                .addOutput(OnnxProtos.floatValue("logits", "batch", 5))
-                .build();
-        return ModelProto.newBuilder().setIrVersion(7).setProducerName("test")
-                .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(opset)).setGraph(graph).build();
+        return SyntheticClassifier.convReluPoolGemm(SIZE, opset, OnnxProtos.floatTensor("conv.weight", convWeight, 4, 3, 3, 3),
+                OnnxProtos.floatTensor("conv.bias", new float[] {0.1f, -0.2f, 0.3f, 0f}, 4), OnnxProtos.floatTensor("fc.weight", gemmWeight, 5, 4),
+                OnnxProtos.floatTensor("fc.bias", new float[] {0.5f, 0, 0, 0, -0.5f}, 5), ints("pads", 1, 1, 1, 1), ints("kernel_shape", 3, 3));
     }
 
     private static ai.onnx.proto.OnnxMl.AttributeProto ints(String name, long... values) {

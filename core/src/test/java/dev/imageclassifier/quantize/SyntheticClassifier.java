@@ -1,8 +1,10 @@
 package dev.imageclassifier.quantize;
 
+import ai.onnx.proto.OnnxMl.AttributeProto;
 import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
+import ai.onnx.proto.OnnxMl.TensorProto;
 import dev.imageclassifier.data.LabeledImage;
 import dev.imageclassifier.data.SplitManifest;
 import dev.imageclassifier.data.Subset;
@@ -44,23 +46,32 @@ public final class SyntheticClassifier {
         float threshold = 0.123f;
         float[] convWeight = {100, 0, 0, 0, 0, 0}; // [2 out × 3 in × 1 × 1]
         float[] convBias = {-100 * threshold, 1};   // feature 0: 100 × (red − 0.123); feature 1: always 1
-        GraphProto graph = GraphProto.newBuilder().setName("synthetic-backbone")
-                .addInput(OnnxProtos.floatValue("input", "batch", 3, 224, 224))
-                .addInitializer(OnnxProtos.floatTensor("conv.weight", convWeight, 2, 3, 1, 1))
-                .addInitializer(OnnxProtos.floatTensor("conv.bias", convBias, 2))
-                .addInitializer(OnnxProtos.floatTensor("fc.weight", new float[6], 3, 2))
-                .addInitializer(OnnxProtos.floatTensor("fc.bias", new float[3], 3))
-                .addNode(OnnxProtos.node("Conv", "conv", new String[] {"input", "conv.weight", "conv.bias"}, new String[] {"conv"}))
+        return convReluPoolGemm(224, 13, OnnxProtos.floatTensor("conv.weight", convWeight, 2, 3, 1, 1),
+                OnnxProtos.floatTensor("conv.bias", convBias, 2), OnnxProtos.floatTensor("fc.weight", new float[6], 3, 2),
+                OnnxProtos.floatTensor("fc.bias", new float[3], 3));
+    }
+
+    /**
+     * input [N, 3, size, size] → Conv → Relu → GlobalAveragePool → Flatten → Gemm (transB) → {@code logits}, with
+     * initializers named conv.weight, conv.bias, fc.weight and fc.bias.
+     */
+    static ModelProto convReluPoolGemm(int size, int opset, TensorProto convWeight, TensorProto convBias, TensorProto fcWeight,
+                                       TensorProto fcBias, AttributeProto... convAttributes) {
+        GraphProto graph = GraphProto.newBuilder().setName("conv-relu-pool-gemm")
+                .addInput(OnnxProtos.floatValue("input", "batch", 3, size, size))
+                .addInitializer(convWeight).addInitializer(convBias).addInitializer(fcWeight).addInitializer(fcBias)
+                .addNode(OnnxProtos.node("Conv", "conv", new String[] {"input", "conv.weight", "conv.bias"}, new String[] {"conv"},
+                        convAttributes))
                 .addNode(OnnxProtos.node("Relu", "relu", new String[] {"conv"}, new String[] {"relu"}))
                 .addNode(OnnxProtos.node("GlobalAveragePool", "pool", new String[] {"relu"}, new String[] {"pooled"}))
                 .addNode(OnnxProtos.node("Flatten", "flatten", new String[] {"pooled"}, new String[] {"flat"},
                         OnnxProtos.intAttribute("axis", 1)))
                 .addNode(OnnxProtos.node("Gemm", "fc", new String[] {"flat", "fc.weight", "fc.bias"}, new String[] {"logits"},
                         OnnxProtos.intAttribute("transB", 1)))
-                .addOutput(OnnxProtos.floatValue("logits", "batch", 3))
+                .addOutput(OnnxProtos.floatValue("logits", "batch", fcWeight.getDims(0)))
                 .build();
         return ModelProto.newBuilder().setIrVersion(7).setProducerName("test")
-                .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(13)).setGraph(graph).build();
+                .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(opset)).setGraph(graph).build();
     }
 
     /** The classifier file: "bright" scores 100 × feature 0, "dim" scores feature 1 (= 1). */
