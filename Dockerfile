@@ -1,19 +1,41 @@
 # syntax=docker/dockerfile:1
-# Two stages: Maven builds the runnable jar (dependencies cached in their own layer), a slim JRE runs it.
+# Two Debian bookworm stages: Debian's JDK 17 and Maven build the runnable jar (dependencies cached in a layer of
+# their own), Debian's headless JRE 17 runs it as a non-root user (uid 10001).
+#
+# Base images are named in full (registry/namespace/name), so Docker, Podman and Buildah resolve them alike. For a
+# reproducible build, pin them by digest, e.g. the index digest Docker resolved for bookworm-slim in late 2026:
+#   docker build \
+#     --build-arg BUILD_IMAGE=docker.io/library/debian:bookworm-slim@sha256:3783cc01769c7b2b1b83a5c5ad96c815348e28ed7da68e2e3687004faa906251 \
+#     --build-arg RUNTIME_IMAGE=docker.io/library/debian:bookworm-slim@sha256:3783cc01769c7b2b1b83a5c5ad96c815348e28ed7da68e2e3687004faa906251 .
+# (`docker buildx imagetools inspect docker.io/library/debian:bookworm-slim` shows today's.) On machines that cannot
+# pull images, scripts/container-test.sh builds this same file from local bookworm images made with mmdebstrap, which
+# already hold the packages installed below (the install steps then do nothing).
+ARG BUILD_IMAGE=docker.io/library/debian:bookworm-slim
+ARG RUNTIME_IMAGE=docker.io/library/debian:bookworm-slim
 
-FROM maven:3.9-eclipse-temurin-17 AS build
+FROM ${BUILD_IMAGE} AS build
+RUN if ! command -v javac >/dev/null || ! command -v mvn >/dev/null; then \
+        apt-get update \
+        && apt-get install -y --no-install-recommends openjdk-17-jdk-headless maven \
+        && rm -rf /var/lib/apt/lists/*; \
+    fi
 WORKDIR /src
 # Dependencies change less often than sources: resolve them in a layer of their own.
 COPY pom.xml .
 COPY core/pom.xml core/
-RUN mvn -B -q dependency:go-offline
+RUN mvn -B -q org.apache.maven.plugins:maven-dependency-plugin:3.8.1:go-offline
 COPY core/src ./core/src
-COPY model ./model
-# The same packaging command as the README's command 1.
-RUN mvn -B -q -DskipTests package
+# The README's packaging command, without compiling the tests.
+RUN mvn -B -q -Dmaven.test.skip=true package
 
-FROM eclipse-temurin:17-jre
-RUN groupadd --system app && useradd --system --gid app --uid 10001 --home-dir /app --shell /usr/sbin/nologin app
+FROM ${RUNTIME_IMAGE}
+RUN if ! command -v java >/dev/null; then \
+        apt-get update \
+        && apt-get install -y --no-install-recommends openjdk-17-jre-headless \
+        && rm -rf /var/lib/apt/lists/*; \
+    fi \
+    && groupadd --gid 10001 app \
+    && useradd --uid 10001 --gid app --home-dir /app --no-create-home --shell /usr/sbin/nologin app
 WORKDIR /app
 COPY --from=build /src/core/target/image-classifier.jar /app/image-classifier.jar
 COPY --chown=app:app model/classifier.onnx /app/model/classifier.onnx
@@ -21,7 +43,7 @@ COPY --chown=app:app results/metrics.json /app/results/metrics.json
 RUN mkdir -p /app/data /app/cache && chown app:app /app/data /app/cache
 USER app
 # Copy ONNX Runtime's native libraries into the cache once, here, instead of into /tmp at every start.
-RUN IMAGE_CLASSIFIER_CACHE=/app/cache java -jar /app/image-classifier.jar --version
+RUN IMAGE_CLASSIFIER_CACHE=/app/cache java -cp /app/image-classifier.jar dev.imageclassifier.model.OnnxRuntimeLibraries
 
 # Container-aware heap: a share of the container's memory limit, not of the host's.
 ENV JAVA_TOOL_OPTIONS="-XX:+UseContainerSupport -XX:MaxRAMPercentage=60 -XX:+ExitOnOutOfMemoryError" \

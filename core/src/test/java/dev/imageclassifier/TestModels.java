@@ -1,15 +1,10 @@
 package dev.imageclassifier;
 
-import dev.imageclassifier.model.BackboneGraph;
-import dev.imageclassifier.model.ClassifierGraph;
-import dev.imageclassifier.model.ModelMetadata;
-import dev.imageclassifier.vision.Preprocessing;
+import dev.imageclassifier.model.RandomHeadClassifier;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
-import java.util.SplittableRandom;
 
 /** Fixtures shared by tests: where the shared dataset and backbones live, and quick classifier files. */
 public final class TestModels {
@@ -28,19 +23,9 @@ public final class TestModels {
      * file in seconds, for tests that need a model but not a trained one.
      */
     public static Path randomHeadClassifier(Path dir, List<String> labels, long seed) throws Exception {
-        BackboneGraph backbone = BackboneGraph.load(MOBILENET, "mobilenetv2-int8");
-        int dim = 1280;
-        SplittableRandom random = new SplittableRandom(seed);
-        float[] weights = new float[labels.size() * dim];
-        for (int i = 0; i < weights.length; i++) {
-            weights[i] = (float) (random.nextGaussian() * 0.05);
-        }
-        float[] bias = new float[labels.size()];
-        ModelMetadata metadata = new ModelMetadata(labels, Preprocessing.IMAGENET, backbone.name(), backbone.sha256(), dim,
-                Map.of("recipe", "random-head-fixture", "seed", seed), Map.of("accuracy", 0.0), "2026-01-01T00:00:00Z", "test");
         Path file = dir.resolve("classifier.onnx");
         Files.createDirectories(dir);
-        ClassifierGraph.write(ClassifierGraph.build(backbone, weights, bias, metadata), file);
+        RandomHeadClassifier.write(MOBILENET, "mobilenetv2-int8", labels, seed, file);
         return file;
     }
 }

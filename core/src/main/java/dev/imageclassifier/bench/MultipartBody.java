@@ -20,14 +20,6 @@ public final class MultipartBody {
         return this;
     }
 
-    /** Adds a plain form field. */
-    public MultipartBody field(String name, String value) {
-        head("Content-Disposition: form-data; name=\"" + name + "\"\r\n");
-        body.writeBytes(value.getBytes(StandardCharsets.UTF_8));
-        body.writeBytes("\r\n".getBytes(StandardCharsets.US_ASCII));
-        return this;
-    }
-
     private void head(String headers) {
         body.writeBytes(("--" + boundary + "\r\n" + headers + "\r\n").getBytes(StandardCharsets.UTF_8));
     }

@@ -1,9 +1,11 @@
 package dev.imageclassifier.bench;
 
-import dev.imageclassifier.model.Classifier;
-import dev.imageclassifier.model.RuntimeOptions;
-import dev.imageclassifier.model.TensorBatch;
+import dev.imageclassifier.ClassifierOptions;
+import dev.imageclassifier.inference.TensorBatch;
+import dev.imageclassifier.model.ClassifierModel;
 import dev.imageclassifier.vision.ImageDecoder;
+import dev.imageclassifier.vision.Preprocessing;
+import dev.imageclassifier.vision.Preprocessor;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,16 +23,14 @@ public record OrtReference(double batch1Millis, int batchSize, double imagesPerS
 
     /** Runs one preprocessed copy of {@code image} at batch size 1, then at {@code batchSize}, each for {@code duration}. */
     public static OrtReference measure(Path model, byte[] image, int batchSize, Duration duration) throws Exception {
-        try (Classifier classifier = Classifier.load(model, RuntimeOptions.defaults().withoutMemoryArena())) {
-            float[] row = classifier.preprocessor().toTensor(new ImageDecoder().decode(image));
-            TensorBatch one = classifier.newBatch(1);
-            one.add(row);
-            TensorBatch many = classifier.newBatch(batchSize);
-            while (!many.isFull()) {
-                many.add(row);
-            }
-            classifier.probabilities(one); // first-run set-up
-            classifier.probabilities(many);
+        // The server's own model and runtime settings, without the HTTP, decoding and batching around them.
+        try (ClassifierModel classifier = ClassifierModel.load(model, ClassifierOptions.defaults().runtime())) {
+            Preprocessing preprocessing = classifier.metadata().preprocessing();
+            float[] row = new ImageDecoder().decode(image, new Preprocessor(preprocessing)::toTensor);
+            TensorBatch one = TensorBatch.repeated(row, 1, preprocessing.rowShape());
+            TensorBatch many = TensorBatch.repeated(row, batchSize, preprocessing.rowShape());
+            classifier.run(one); // first-run set-up
+            classifier.run(many);
             long[] single = time(classifier, one, duration);
             long[] batched = time(classifier, many, duration);
             Arrays.sort(single);
@@ -39,13 +39,13 @@ public record OrtReference(double batch1Millis, int batchSize, double imagesPerS
         }
     }
 
-    private static long[] time(Classifier classifier, TensorBatch batch, Duration duration) throws Exception {
+    private static long[] time(ClassifierModel classifier, TensorBatch batch, Duration duration) throws Exception {
         long end = System.nanoTime() + duration.toNanos();
         long[] runs = new long[16];
         int n = 0;
         do {
             long start = System.nanoTime();
-            classifier.probabilities(batch);
+            classifier.run(batch);
             if (n == runs.length) {
                 runs = Arrays.copyOf(runs, n * 2);
             }

@@ -5,9 +5,9 @@ import dev.imageclassifier.bench.LoadTest;
 import dev.imageclassifier.bench.MultipartBody;
 import dev.imageclassifier.bench.OrtReference;
 import dev.imageclassifier.bench.ProcStatus;
-import dev.imageclassifier.bench.RandomHeadClassifier;
 import dev.imageclassifier.bench.ServerProcess;
 import dev.imageclassifier.io.Json;
+import dev.imageclassifier.model.RandomHeadClassifier;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -129,7 +129,8 @@ public final class BenchCommand implements Callable<Integer> {
         Path built = null;
         if (target.backbone != null) {
             built = Files.createTempFile("bench-classifier", ".onnx");
-            RandomHeadClassifier.write(target.backbone, classes, 0, built);
+            RandomHeadClassifier.write(target.backbone, target.backbone.getFileName().toString().replaceFirst("\\.onnx$", ""),
+                    RandomHeadClassifier.numberedLabels(classes), 0, built);
             model = built;
         }
         try {

@@ -1,9 +1,11 @@
 package dev.imageclassifier.cli;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.imageclassifier.ClassifierOptions;
+import dev.imageclassifier.ImageClassifier;
+import dev.imageclassifier.Prediction;
+import dev.imageclassifier.ScoredLabel;
 import dev.imageclassifier.io.Json;
-import dev.imageclassifier.model.Classifier;
-import dev.imageclassifier.model.TensorBatch;
-import dev.imageclassifier.vision.ImageDecoder;
 import dev.imageclassifier.vision.InvalidImageException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -14,13 +16,11 @@ import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 
 @Command(name = "predict", mixinStandardHelpOptions = true,
@@ -32,9 +32,8 @@ final class PredictCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--model", paramLabel = "FILE", defaultValue = "${env:MODEL_PATH:-model/classifier.onnx}",
-            description = "Classifier file (env MODEL_PATH, default: ${DEFAULT-VALUE}).")
-    Path model;
+    @Mixin
+    SharedOptions.ModelFile model;
 
     @Option(names = "--top-k", paramLabel = "N", defaultValue = "5", description = "Labels per image (default: ${DEFAULT-VALUE}).")
     int topK;
@@ -46,47 +45,51 @@ final class PredictCommand implements Callable<Integer> {
     List<Path> images;
 
     @Mixin
-    RuntimeMixin runtime;
+    SharedOptions.Inference inference;
 
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        ImageDecoder decoder = new ImageDecoder();
         int failed = 0;
-        try (Classifier classifier = Classifier.load(model, runtime.options())) {
-            TensorBatch batch = classifier.newBatch(1);
+        ClassifierOptions options = ClassifierOptions.builder().threads(inference.threads).device(inference.device).build();
+        try (ImageClassifier classifier = ImageClassifier.load(model.path, options)) {
             for (Path image : images) {
-                float[] probabilities;
                 try {
-                    batch.clear();
-                    batch.add(classifier.preprocessor().toTensor(decoder.decode(Files.readAllBytes(image))));
-                    probabilities = classifier.probabilities(batch)[0];
+                    out.println(format(image, classifier.classify(image)));
                 } catch (InvalidImageException | IOException e) {
-                    err.printf(Locale.ROOT, "%s: error: %s%n", image, e.getMessage());
+                    err.printf(Locale.ROOT, "%s: error: %s%n", image, reason(e));
                     failed++;
-                    continue;
-                }
-                List<Classifier.ScoredLabel> top = classifier.top(probabilities, Math.max(1, topK));
-                if (json) {
-                    Map<String, Object> row = new LinkedHashMap<>();
-                    row.put("file", image.toString());
-                    row.put("predicted_class", top.get(0).label());
-                    row.put("confidence", top.get(0).confidence());
-                    List<Map<String, Object>> predictions = new ArrayList<>();
-                    top.forEach(t -> predictions.add(Map.of("label", t.label(), "confidence", t.confidence())));
-                    row.put("predictions", predictions);
-                    out.println(Json.compact(row));
-                } else {
-                    StringBuilder line = new StringBuilder(image.toString()).append(':');
-                    for (Classifier.ScoredLabel t : top) {
-                        line.append(String.format(Locale.ROOT, " %s %.2f%%", t.label(), 100 * t.confidence()));
-                    }
-                    out.println(line);
                 }
             }
         }
         out.flush();
         return failed == 0 ? 0 : 1;
+    }
+
+    private String format(Path image, Prediction prediction) {
+        List<ScoredLabel> top = prediction.top(Math.max(1, topK));
+        if (json) {
+            return Json.compact(new Line(image.toString(), prediction.label(), prediction.confidence(), top));
+        }
+        StringBuilder line = new StringBuilder(image.toString()).append(':');
+        top.forEach(t -> line.append(String.format(Locale.ROOT, " %s %.2f%%", t.label(), 100 * t.confidence())));
+        return line.toString();
+    }
+
+    /** One line of {@code --json}: the server's field names, with the file. */
+    record Line(String file, @JsonProperty("predicted_class") String predictedClass, float confidence,
+                List<ScoredLabel> predictions) {
+    }
+
+    /** What went wrong with one file, in words (the exception of a missing file is just its name). */
+    private static String reason(Exception e) {
+        if (e instanceof NoSuchFileException) {
+            return "file not found";
+        }
+        if (e instanceof AccessDeniedException) {
+            return "permission denied";
+        }
+        return e.getMessage();
     }
 }

@@ -85,8 +85,7 @@ final class PrepareCommand implements Callable<Integer> {
         SplitManifest manifest = StratifiedSplitter.split(scan, seed, valFraction);
         Path file = out.resolve("split.csv");
         manifest.write(file);
-        outWriter.printf(Locale.ROOT, "Found %d images in %d classes under %s%s%n", scan.images().size(), scan.labels().size(),
-                data, scan.presplit() ? " (already split into train/ and val/)" : "");
+        outWriter.printf(Locale.ROOT, "Found %s under %s%s%n", scan.summary(), data, scan.presplit() ? " (already split into train/ and val/)" : "");
         outWriter.printf(Locale.ROOT, "Wrote %s: %d train, %d val (seed %d, fingerprint %s…)%n", file,
                 manifest.subset(Subset.TRAIN).size(), manifest.subset(Subset.VAL).size(), seed, manifest.fingerprint().substring(0, 12));
         if (materialize) {

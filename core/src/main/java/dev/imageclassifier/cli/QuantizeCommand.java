@@ -40,19 +40,16 @@ final class QuantizeCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--model", paramLabel = "FILE", defaultValue = "${env:MODEL_PATH:-model/classifier.onnx}",
-            description = "Float classifier file to quantize (env MODEL_PATH, default: ${DEFAULT-VALUE}).")
-    Path model;
+    @Mixin
+    SharedOptions.ModelFile model;
 
-    @Option(names = "--split", paramLabel = "FILE", defaultValue = "${env:SPLIT_PATH:-data/split.csv}",
-            description = "Split manifest: calibration images come from its training images, evaluation uses its "
-                    + "validation images (env SPLIT_PATH, default: ${DEFAULT-VALUE}).")
-    Path split;
+    @Mixin
+    SharedOptions.SplitFile split;
 
     @Option(names = "--out", paramLabel = "FILE", required = true, description = "Where the int8 classifier goes.")
     Path out;
 
-    @Option(names = "--results", paramLabel = "DIR", defaultValue = "${env:RESULTS_DIR:-results}",
+    @Option(names = "--results", paramLabel = "DIR", defaultValue = "${env:RESULTS_DIR:-" + SharedOptions.RESULTS_DIR + "}",
             description = "Where quantization.json goes (env RESULTS_DIR, default: ${DEFAULT-VALUE}).")
     Path results;
 
@@ -85,11 +82,11 @@ final class QuantizeCommand implements Callable<Integer> {
             description = "Seconds each speed measurement runs (ONNX Runtime alone; default: ${DEFAULT-VALUE}).")
     double speedSeconds;
 
-    @Option(names = "--no-progress", description = "No progress bars (also env NO_PROGRESS).")
-    boolean noProgress;
+    @Mixin
+    SharedOptions.NoProgress noProgress;
 
     @Mixin
-    RuntimeMixin runtime;
+    SharedOptions.Inference inference;
 
     @Override
     public Integer call() throws Exception {
@@ -104,10 +101,10 @@ final class QuantizeCommand implements Callable<Integer> {
         }
         QuantizationSettings settings = QuantizationSettings.defaults().withMethod(chosen).withMaxDropPoints(maxDrop)
                 .withQuantizedHead(quantizeHead).withSpeedRun(Duration.ofMillis(Math.round(speedSeconds * 1000)))
-                .withRuntime(runtime.options()).withProgress(!noProgress);
-        SplitManifest manifest = SplitManifest.read(split);
+                .withRuntime(inference.options()).withProgress(!noProgress.set);
+        SplitManifest manifest = SplitManifest.read(split.path);
         QuantizationImages images = QuantizationImages.fromSplit(manifest, calibration, seed != null ? seed : manifest.seed());
-        return quantize(model, images, out, results, settings, force, spec.commandLine().getOut(), spec.commandLine().getErr());
+        return quantize(model.path, images, out, results, settings, force, spec.commandLine().getOut(), spec.commandLine().getErr());
     }
 
     /**

@@ -1,7 +1,9 @@
 package dev.imageclassifier.cli;
 
 import picocli.CommandLine;
+import dev.imageclassifier.serve.ServeSettings;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -15,7 +17,7 @@ import java.util.concurrent.Callable;
 @Command(name = "run", mixinStandardHelpOptions = true,
         header = "The full pipeline: download if needed → prepare → train → evaluate → serve.",
         description = {
-                "The full pipeline, as the seed ran it: download Caltech-101 if no --data is given (skipped when already "
+                "The full pipeline, as the reference FastAPI/PyTorch service ran it: download Caltech-101 if no --data is given (skipped when already "
                         + "there), prepare the split, train (default backbone: a pretrained ResNet-50, downloaded once), "
                         + "evaluate the classifier file, then serve it. Each step is the command of the same name; the run "
                         + "stops at the first failure.",
@@ -33,30 +35,21 @@ final class RunCommand implements Callable<Integer> {
             description = "Where the split (and a downloaded dataset) go (default: ${DEFAULT-VALUE}).")
     Path dataDir;
 
-    @Option(names = "--backbone", paramLabel = "NAME|FILE|URL", defaultValue = "${env:BACKBONE:-resnet50}",
-            description = "Backbone for `train` (env BACKBONE, default: ${DEFAULT-VALUE}).")
-    String backbone;
+    @Mixin
+    SharedOptions.BackboneSource backbone;
 
     @Option(names = "--recipe", paramLabel = "seed|default", defaultValue = "default",
             description = "Head training recipe (default: ${DEFAULT-VALUE}).")
     String recipe;
 
-    @Option(names = "--model", paramLabel = "FILE", defaultValue = "${env:MODEL_PATH:-model/classifier.onnx}",
-            description = "Classifier file to write and serve (env MODEL_PATH, default: ${DEFAULT-VALUE}).")
-    Path model;
+    @Mixin
+    SharedOptions.ModelFile model;
 
-    @Option(names = "--results", paramLabel = "DIR", defaultValue = "${env:RESULTS_DIR:-results}",
+    @Option(names = "--results", paramLabel = "DIR", defaultValue = "${env:RESULTS_DIR:-" + SharedOptions.RESULTS_DIR + "}",
             description = "Where metrics.json goes (env RESULTS_DIR, default: ${DEFAULT-VALUE}).")
     Path results;
 
-    @Option(names = "--cache-dir", paramLabel = "DIR", description = "Cache for backbones and features (env IMAGE_CLASSIFIER_CACHE).")
-    Path cacheDir;
-
-    @Option(names = "--offline", defaultValue = "${env:OFFLINE:-false}",
-            description = "Never touch the network: dataset and backbone must be local or cached (env OFFLINE).")
-    boolean offline;
-
-    @Option(names = "--port", defaultValue = "${env:API_PORT:-8000}", description = "Port to serve on (env API_PORT, default: ${DEFAULT-VALUE}).")
+    @Option(names = "--port", paramLabel = "N", defaultValue = "${env:API_PORT:-" + ServeSettings.DEFAULT_PORT + "}", description = "Port to serve on (env API_PORT, default: ${DEFAULT-VALUE}).")
     int port;
 
     @Option(names = "--no-serve", description = "Stop after evaluation instead of serving the model.")
@@ -69,19 +62,19 @@ final class RunCommand implements Callable<Integer> {
             prepare.addAll(List.of("--data", data.toString()));
         }
         List<String> train = new ArrayList<>(List.of("train", "--split", dataDir.resolve("split.csv").toString(),
-                "--backbone", backbone, "--recipe", recipe, "--model", model.toString(), "--results", results.toString()));
-        if (cacheDir != null) {
-            train.addAll(List.of("--cache-dir", cacheDir.toString()));
+                "--backbone", backbone.backbone, "--recipe", recipe, "--model", model.path.toString(), "--results", results.toString()));
+        if (backbone.cacheDir != null) {
+            train.addAll(List.of("--cache-dir", backbone.cacheDir.toString()));
         }
-        if (offline) {
+        if (backbone.offline) {
             prepare.add("--offline");
             train.add("--offline");
         }
         List<List<String>> steps = new ArrayList<>(List.of(prepare, train,
-                List.of("evaluate", "--model", model.toString(), "--split", dataDir.resolve("split.csv").toString(),
+                List.of("evaluate", "--model", model.path.toString(), "--split", dataDir.resolve("split.csv").toString(),
                         "--results", results.resolve("evaluation").toString(), "--no-progress")));
         if (!noServe) {
-            steps.add(List.of("serve", "--model", model.toString(), "--port", Integer.toString(port)));
+            steps.add(List.of("serve", "--model", model.path.toString(), "--port", Integer.toString(port)));
         }
         CommandLine root = spec.root().commandLine();
         for (List<String> step : steps) {

@@ -1,7 +1,12 @@
 package dev.imageclassifier.cli;
 
+import dev.imageclassifier.io.AtomicFiles;
+import dev.imageclassifier.io.CacheDirectory;
+import dev.imageclassifier.model.BackboneResolver;
+import dev.imageclassifier.model.ResolvedBackbone;
 import dev.imageclassifier.train.Metrics;
 import dev.imageclassifier.train.Recipe;
+import dev.imageclassifier.train.TrainingOptions;
 import dev.imageclassifier.train.TrainingRun;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -9,10 +14,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-import dev.imageclassifier.io.CacheDirectory;
-import dev.imageclassifier.model.BackboneResolver;
-import dev.imageclassifier.model.ResolvedBackbone;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
@@ -30,27 +33,22 @@ final class TrainCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--split", paramLabel = "FILE", defaultValue = "${env:SPLIT_PATH:-data/split.csv}",
-            description = "Split manifest written by `prepare` (env SPLIT_PATH, default: ${DEFAULT-VALUE}).")
-    Path split;
+    @Mixin
+    SharedOptions.SplitFile split;
 
-    @Option(names = "--backbone", paramLabel = "NAME|FILE|URL", defaultValue = "${env:BACKBONE:-resnet50}",
-            description = "Frozen ImageNet backbone: a registered name (resnet50, mobilenetv2-int8; downloaded once into the "
-                    + "cache), an .onnx file, or an http(s) URL. Its penultimate tensor (the input of the final Gemm/MatMul, "
-                    + "dequantized if int8) becomes the features (env BACKBONE, default: ${DEFAULT-VALUE}).")
-    String backbone;
+    @Mixin
+    SharedOptions.BackboneSource backbone;
 
-    @Option(names = "--model", paramLabel = "FILE", defaultValue = "${env:MODEL_PATH:-model/classifier.onnx}",
-            description = "Where the trained classifier goes (env MODEL_PATH, default: ${DEFAULT-VALUE}).")
-    Path model;
+    @Mixin
+    SharedOptions.ModelFile model;
 
-    @Option(names = "--results", paramLabel = "DIR", defaultValue = "${env:RESULTS_DIR:-results}",
+    @Option(names = "--results", paramLabel = "DIR", defaultValue = "${env:RESULTS_DIR:-" + SharedOptions.RESULTS_DIR + "}",
             description = "Where metrics.json goes (env RESULTS_DIR, default: ${DEFAULT-VALUE}).")
     Path results;
 
     @Option(names = "--recipe", paramLabel = "seed|default", defaultValue = "default",
-            description = "Head training recipe: `seed` reproduces the seed project exactly (lr 0.001, momentum 0.9, batch 32, "
-                    + "5 epochs, StepLR 7/0.1); `default` is tuned for accuracy (default: ${DEFAULT-VALUE}).")
+            description = "Head training recipe: `seed` reproduces the reference FastAPI/PyTorch service exactly (lr 0.001, "
+                    + "momentum 0.9, batch 32, 5 epochs, StepLR 7/0.1); `default` is tuned for accuracy (default: ${DEFAULT-VALUE}).")
     String recipe;
 
     @Option(names = "--epochs", paramLabel = "N", description = "Override the recipe's number of epochs.")
@@ -58,6 +56,11 @@ final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--lr", paramLabel = "RATE", description = "Override the recipe's initial learning rate.")
     Double learningRate;
+
+    @Option(names = "--weight-decay", paramLabel = "L2[,L2...]", split = ",",
+            description = "Override the recipe's L2 weight decay: one value fixes it, several are candidates chosen on the "
+                    + "hold-out part of the training images (default recipe: chosen from its own candidates).")
+    List<Double> weightDecay;
 
     @Option(names = "--heads", paramLabel = "N",
             description = "Override how many heads are trained side by side from different seeds and averaged into "
@@ -69,17 +72,8 @@ final class TrainCommand implements Callable<Integer> {
                     + "(random resized crop + flip + rotation ±10°), besides the centre crop and its mirror image.")
     Integer augmentedViews;
 
-    @Option(names = "--seed", description = "Seed for augmentation and head training (default: the split's seed).")
+    @Option(names = "--seed", paramLabel = "N", description = "Seed for augmentation and head training (default: the split's seed).")
     Long seed;
-
-    @Option(names = "--cache-dir", paramLabel = "DIR",
-            description = "Cache root for downloaded backbones and features (env IMAGE_CLASSIFIER_CACHE, "
-                    + "else $XDG_CACHE_HOME/image-classifier, else ~/.cache/image-classifier).")
-    Path cacheDir;
-
-    @Option(names = "--offline", defaultValue = "${env:OFFLINE:-false}",
-            description = "Never touch the network; fail clearly when the backbone is not cached (env OFFLINE).")
-    boolean offline;
 
     @Option(names = "--no-cache", description = "Do not read or write cached features.")
     boolean noCache;
@@ -92,33 +86,23 @@ final class TrainCommand implements Callable<Integer> {
             description = "Images per ONNX Runtime call during feature extraction (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
-    @Option(names = "--no-progress", description = "No progress bars (also env NO_PROGRESS).")
-    boolean noProgress;
+    @Mixin
+    SharedOptions.NoProgress noProgress;
 
     @Mixin
-    RuntimeMixin runtime;
+    SharedOptions.Inference inference;
 
     @Override
     public Integer call() throws Exception {
-        CacheDirectory cache = CacheDirectory.resolve(cacheDir);
-        ResolvedBackbone resolved = BackboneResolver.standard(cache.root(), offline).resolve(backbone);
-        Recipe chosen = Recipe.named(recipe);
-        if (epochs != null) {
-            chosen = chosen.withEpochs(epochs);
-        }
-        if (learningRate != null) {
-            chosen = chosen.withLearningRate(learningRate);
-        }
-        if (augmentedViews != null) {
-            chosen = chosen.withAugmentedViews(augmentedViews);
-        }
-        if (heads != null) {
-            chosen = chosen.withHeads(heads);
-        }
-        int cores = Runtime.getRuntime().availableProcessors();
-        TrainingRun.Options options = new TrainingRun.Options(split, resolved.path(), resolved.name(), model, results,
-                noCache ? null : cache.features(), chosen, seed, runtime.options(),
-                decodeThreads > 0 ? decodeThreads : cores, batchSize, !noProgress, ProjectVersion.get());
+        AtomicFiles.removeStaleTemporaries(model.path); // what killed runs left half-written
+        AtomicFiles.removeStaleTemporaries(results.resolve("metrics.json"));
+        CacheDirectory cache = CacheDirectory.resolve(backbone.cacheDir);
+        ResolvedBackbone resolved = BackboneResolver.standard(cache.root(), backbone.offline).resolve(backbone.backbone);
+        Recipe chosen = recipe();
+        TrainingOptions options = TrainingOptions.builder(split.path, resolved.path()).backboneName(resolved.name()).backboneUrl(resolved.url())
+                .model(model.path).results(results).cacheDir(noCache ? null : cache.features()).recipe(chosen).seed(seed)
+                .runtime(inference.options()).decodeThreads(decodeThreads).batchSize(batchSize).progress(!noProgress.set)
+                .projectVersion(ProjectVersion.get()).build();
         TrainingRun.Summary summary = new TrainingRun(options, spec.commandLine().getErr()).run();
         Metrics m = summary.metrics();
         spec.commandLine().getOut().printf(Locale.ROOT,
@@ -126,7 +110,30 @@ final class TrainCommand implements Callable<Integer> {
                         + "features %.0f img/s, head %.1f s (best epoch %d), total %.1f s → %s, %s%n",
                 chosen.name(), resolved.name(), 100 * m.accuracy(), 100 * m.top5Accuracy(), m.f1Weighted(), summary.valImages(),
                 m.confusionMatrix().length, summary.imagesPerSecond(), summary.trainingSeconds(), summary.bestEpoch(),
-                summary.totalSeconds(), model, results.resolve("metrics.json"));
+                summary.totalSeconds(), model.path, results.resolve("metrics.json"));
         return 0;
+    }
+
+    /** The named recipe with the flags' overrides. */
+    private Recipe recipe() {
+        Recipe.Builder chosen = Recipe.named(recipe).toBuilder();
+        if (epochs != null) {
+            chosen.epochs(epochs);
+        }
+        if (learningRate != null) {
+            chosen.learningRate(learningRate);
+        }
+        if (augmentedViews != null) {
+            chosen.augmentedViews(augmentedViews);
+        }
+        if (heads != null) {
+            chosen.heads(heads);
+        }
+        if (weightDecay != null && weightDecay.size() == 1) {
+            chosen.weightDecay(weightDecay.get(0)).weightDecayCandidates(List.of());
+        } else if (weightDecay != null) {
+            chosen.weightDecayCandidates(weightDecay);
+        }
+        return chosen.build();
     }
 }

@@ -5,9 +5,11 @@ import dev.imageclassifier.fetch.DownloadException;
 import dev.imageclassifier.fetch.DownloadOptions;
 import dev.imageclassifier.fetch.Downloader;
 import dev.imageclassifier.fetch.ExtractionLimits;
+import dev.imageclassifier.fetch.FileLocks;
 import dev.imageclassifier.fetch.SafeExtractor;
 import dev.imageclassifier.io.AtomicFiles;
 import dev.imageclassifier.io.Json;
+import dev.imageclassifier.io.ProgressText;
 import dev.imageclassifier.io.Sha256;
 import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
 import org.apache.commons.compress.archivers.zip.ZipFile;
@@ -21,6 +23,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -62,6 +65,7 @@ public final class Caltech101 {
     static final String MARKER = ".complete.json";
     private static final String ZIP = "caltech-101.zip";
     private static final String STAGING_PREFIX = ".caltech-101.staging-";
+    private static final String LOCK = ".caltech-101.lock";
 
     private final URI source;
     private final Downloader downloader;
@@ -134,8 +138,8 @@ public final class Caltech101 {
                     + "), or pass --data DIR with a class-per-folder image tree", null);
         }
         Files.createDirectories(dataDir);
-        try (FileChannel lockFile = FileChannel.open(dataDir.resolve(".caltech-101.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
-            lockFile.lock(); // a second process waits here, then finds the dataset ready; closing releases it
+        try (FileChannel lockFile = FileChannel.open(dataDir.resolve(LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+            waitForLock(lockFile, dataDir); // a second process waits here, then finds the dataset ready; closing releases it
             Optional<Path> finished = existing(dataDir);
             if (finished.isPresent()) {
                 return finished.get();
@@ -152,9 +156,16 @@ public final class Caltech101 {
         }
     }
 
+    private void waitForLock(FileChannel lockFile, Path dataDir) throws IOException {
+        FileLocks.lock(lockFile, () -> downloader.progress().note("Waiting for another process that is preparing Caltech-101 in "
+                + dataDir + " (it holds " + dataDir.resolve(LOCK) + ")…"));
+    }
+
     /** Unpacks into a staging folder, writes the marker last, and renames the folder to {@code dataset}. */
     private void install(Path zip, String zipSha256, Path dataset) throws IOException {
-        Path staging = Files.createTempDirectory(dataset.getParent(), STAGING_PREFIX);
+        // not Files.createTempDirectory: its folder is private (rwx------), and the rename would keep that
+        Path staging = Files.createDirectory(dataset.resolveSibling(STAGING_PREFIX + Long.toUnsignedString(new SecureRandom().nextLong(), 36)));
+        downloader.progress().note("Unpacking " + zip.getFileName() + " (" + ProgressText.size(Files.size(zip)) + ") into " + dataset + "…");
         try {
             Map<String, Object> marker = new LinkedHashMap<>();
             marker.put("source", source.toString());

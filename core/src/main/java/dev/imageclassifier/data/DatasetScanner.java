@@ -37,6 +37,11 @@ public final class DatasetScanner {
         public List<String> labels() {
             return images.stream().map(LabeledImage::label).distinct().sorted().toList();
         }
+
+        /** "38 images in 2 classes", in good English for any count. */
+        public String summary() {
+            return count(images.size(), "image", "images") + " in " + count(labels().size(), "class", "classes");
+        }
     }
 
     /** A file that was not used, and why. */
@@ -61,6 +66,8 @@ public final class DatasetScanner {
         } else {
             classDirs.addAll(subfolders(root));
         }
+        List<String> excludedHere = classDirs.stream().map(dir -> dir.getFileName().toString()).filter(excludedClasses::contains)
+                .distinct().toList();
         classDirs.removeIf(dir -> excludedClasses.contains(dir.getFileName().toString()));
         if (classDirs.isEmpty()) {
             throw new DatasetException("No class folders in " + root.toAbsolutePath()
@@ -95,7 +102,26 @@ public final class DatasetScanner {
             throw new DatasetException("No images found under " + root.toAbsolutePath() + " (" + skipped.size()
                     + " files were not readable images)");
         }
-        return new Result(root, images, skipped, presplit);
+        Result result = new Result(root, images, skipped, presplit);
+        if (result.labels().size() < 2) {
+            throw oneClass(result, classDirs, excludedHere);
+        }
+        return result;
+    }
+
+    /** One class cannot be classified; often the folder given is one level above the class folders. */
+    private static DatasetException oneClass(Result result, List<Path> classDirs, List<String> excluded) throws DatasetException {
+        String label = result.labels().get(0);
+        Path classDir = classDirs.stream().filter(dir -> dir.getFileName().toString().equals(label)).findFirst().orElseThrow();
+        List<Path> inner = subfolders(classDir);
+        return new DatasetException("Only one class under " + result.root().toAbsolutePath() + " ('" + label + "', "
+                + count(result.images().size(), "image", "images") + "): a classifier needs at least two classes, one sub-folder each"
+                + (inner.isEmpty() ? "" : "; '" + label + "' holds sub-folders: if they are the classes, pass --data " + classDir.toAbsolutePath())
+                + (excluded.isEmpty() ? "" : " (left out with --exclude: " + String.join(", ", excluded) + ")"));
+    }
+
+    static String count(long n, String singular, String plural) {
+        return n + " " + (n == 1 ? singular : plural);
     }
 
     /** Null when the file is an image we can read, else the reason it is not. */

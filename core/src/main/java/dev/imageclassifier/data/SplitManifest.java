@@ -114,6 +114,10 @@ public record SplitManifest(Path root, long seed, double valFraction, List<Label
         if (!header.containsKey("root") || images.isEmpty()) {
             throw new DatasetException(file + " has no root or no images");
         }
+        if (images.stream().map(LabeledImage::label).distinct().count() < 2) {
+            throw new DatasetException(file + " holds one class ('" + images.get(0).label() + "'): a classifier needs at least two;"
+                    + " run `prepare` on a folder with two or more class folders");
+        }
         Path root = file.toAbsolutePath().getParent().resolve(header.get("root")).normalize();
         try {
             return new SplitManifest(root, Long.parseLong(header.getOrDefault("seed", "0")),

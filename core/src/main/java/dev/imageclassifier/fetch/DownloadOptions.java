@@ -40,10 +40,6 @@ public record DownloadOptions(int maxAttempts, Duration initialBackoff, Duration
                 Duration.ofSeconds(60), EnvironmentProxySelector.fromEnvironment(), DownloadProgress.automatic());
     }
 
-    public DownloadOptions withRetries(int maxAttempts, Duration initialBackoff) {
-        return new DownloadOptions(maxAttempts, initialBackoff, maxBackoff, connectTimeout, idleTimeout, proxy, progress);
-    }
-
     public DownloadOptions withTimeouts(Duration connectTimeout, Duration idleTimeout) {
         return new DownloadOptions(maxAttempts, initialBackoff, maxBackoff, connectTimeout, idleTimeout, proxy, progress);
     }

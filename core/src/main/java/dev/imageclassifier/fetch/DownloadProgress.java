@@ -1,15 +1,13 @@
 package dev.imageclassifier.fetch;
 
-import me.tongfei.progressbar.ConsoleProgressBarConsumer;
-import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
+import dev.imageclassifier.io.Terminal;
 
 import java.io.PrintStream;
-import java.time.Duration;
 
-/** Where download progress goes: a progress bar on a terminal, nowhere in tests and pipelines. */
-@FunctionalInterface
+/**
+ * What a user hears about downloads: status lines ({@link #note}: what is fetched, retries, waits, unpacking)
+ * and each transfer's progress, as a bar on a terminal or a line every few seconds in a log.
+ */
 public interface DownloadProgress {
 
     /**
@@ -17,6 +15,10 @@ public interface DownloadProgress {
      * were fetched before (a resumed download).
      */
     Transfer start(String label, long alreadyDone, long total);
+
+    /** One line of status, e.g. "Downloading …" or a retry and its reason. */
+    default void note(String message) {
+    }
 
     /** One transfer in progress. */
     @FunctionalInterface
@@ -31,37 +33,24 @@ public interface DownloadProgress {
     /** Shows nothing. */
     DownloadProgress NONE = (label, alreadyDone, total) -> bytes -> { };
 
-    /** A bar with bytes, rate and ETA in MB, printed to {@code out}. */
+    /** Status lines and a bar with bytes, rate and time left, printed to a terminal at {@code out}. */
     static DownloadProgress bar(PrintStream out) {
-        return (label, alreadyDone, total) -> {
-            ProgressBar bar = new ProgressBarBuilder()
-                    .setTaskName(label)
-                    .setInitialMax(total > 0 ? total : -1)
-                    .setStyle(ProgressBarStyle.ASCII)
-                    .setUnit("MB", 1_000_000)
-                    .showSpeed()
-                    .setConsumer(new ConsoleProgressBarConsumer(out))
-                    .startsFrom(alreadyDone, Duration.ZERO)
-                    .build();
-            return new Transfer() {
-                @Override
-                public void advance(long bytes) {
-                    bar.stepBy(bytes);
-                }
+        return new PrintedDownloadProgress(out, PrintedDownloadProgress.Transfers.BAR);
+    }
 
-                @Override
-                public void close() {
-                    bar.close();
-                }
-            };
-        };
+    /** Status lines and a progress line every few seconds, for a log or CI at {@code out}. */
+    static DownloadProgress lines(PrintStream out) {
+        return new PrintedDownloadProgress(out, PrintedDownloadProgress.Transfers.LINES);
     }
 
     /**
-     * A bar on stderr when the process runs in a terminal; nothing when output goes to a file or CI log,
-     * or when {@code NO_PROGRESS} is set.
+     * On stderr: {@link #bar} on a terminal, {@link #lines} elsewhere; with {@code NO_PROGRESS} set, the
+     * status lines alone.
      */
     static DownloadProgress automatic() {
-        return System.console() != null && System.getenv("NO_PROGRESS") == null ? bar(System.err) : NONE;
+        if (System.getenv("NO_PROGRESS") != null) {
+            return new PrintedDownloadProgress(System.err, PrintedDownloadProgress.Transfers.HIDDEN);
+        }
+        return Terminal.stderrIsTerminal() ? bar(System.err) : lines(System.err);
     }
 }

@@ -1,5 +1,6 @@
 package dev.imageclassifier.fetch;
 
+import dev.imageclassifier.io.ProgressText;
 import dev.imageclassifier.io.Sha256;
 
 import java.io.IOException;
@@ -7,13 +8,12 @@ import java.io.InputStream;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -93,6 +93,11 @@ public final class Downloader {
         this.client = builder.build();
     }
 
+    /** Where this downloader tells the user what it does; others that fetch through it (unpacking, waiting) say it there too. */
+    public DownloadProgress progress() {
+        return options.progress();
+    }
+
     /** The part file a download of {@code target} writes to until it is complete. */
     public static Path partFile(Path target) {
         return target.resolveSibling(target.getFileName() + ".part");
@@ -125,6 +130,9 @@ public final class Downloader {
 
         try (FileChannel channel = FileChannel.open(part, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
             lockOrFail(channel, part, url); // closing the channel releases it
+            options.progress().note(channel.size() > 0
+                    ? "Resuming the download of " + url + " at " + ProgressText.size(channel.size())
+                    : "Downloading " + url);
             try {
                 transfer(url, channel, validator, target.getFileName().toString());
                 channel.force(true); // on disk before the rename makes it look complete
@@ -164,13 +172,7 @@ public final class Downloader {
     }
 
     private static void lockOrFail(FileChannel channel, Path part, URI url) throws IOException {
-        FileLock lock;
-        try {
-            lock = channel.tryLock();
-        } catch (OverlappingFileLockException e) {
-            lock = null;
-        }
-        if (lock == null) {
+        if (FileLocks.tryLock(channel) == null) {
             throw new DownloadException("another download of " + url + " is writing " + part + "; wait for it to finish", url);
         }
     }
@@ -188,7 +190,10 @@ public final class Downloader {
                             + (attempt == 1 ? "" : "s") + "; last error: " + failure.getMessage()
                             + (kept > 0 ? ". The " + kept + " bytes received are kept and the next run resumes from them." : ""), url);
                 }
-                sleep(backoff(attempt, failure.retryAfter), url);
+                Duration wait = backoff(attempt, failure.retryAfter);
+                options.progress().note("Download attempt " + attempt + " of " + options.maxAttempts() + " failed: "
+                        + failure.getMessage() + "; " + (wait.isZero() ? "retrying now" : "retrying in " + FailureWords.seconds(wait)));
+                sleep(wait, url);
             }
         }
     }
@@ -208,10 +213,16 @@ public final class Downloader {
         HttpResponse<InputStream> response;
         try {
             response = client.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+        } catch (HttpConnectTimeoutException e) {
+            throw new RetryableFailure("no connection to " + FailureWords.peer(url, options.proxy()) + " within "
+                    + FailureWords.seconds(options.connectTimeout()));
         } catch (HttpTimeoutException e) {
-            throw new RetryableFailure("no response within " + options.idleTimeout().toSeconds() + " s (" + e.getMessage() + ")");
+            throw new RetryableFailure("no response from " + FailureWords.peer(url, options.proxy()) + " within "
+                    + FailureWords.seconds(options.idleTimeout()));
+        } catch (ConnectException e) {
+            throw new RetryableFailure(FailureWords.connectFailure(e, FailureWords.peer(url, options.proxy())));
         } catch (IOException e) {
-            throw new RetryableFailure((e instanceof ConnectException ? "cannot connect: " : "request failed: ") + describe(e));
+            throw new RetryableFailure("request failed: " + FailureWords.describe(e));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new DownloadException("interrupted while downloading " + url, url, 0, e);
@@ -236,9 +247,9 @@ public final class Downloader {
                 Files.deleteIfExists(validator);
                 throw new RetryableFailure("the server cannot resume at byte " + offset + " (HTTP 416); starting over");
             } else if (status == 408 || status == 429 || status >= 500) {
-                throw new RetryableFailure("HTTP " + status + reason(status), retryAfter(response));
+                throw new RetryableFailure("HTTP " + status + FailureWords.httpReason(status), retryAfter(response));
             } else {
-                throw new DownloadException("HTTP " + status + reason(status) + " for " + url, url, status, null);
+                throw new DownloadException("HTTP " + status + FailureWords.httpReason(status) + " for " + url, url, status, null);
             }
             part.truncate(start);
             long length = response.headers().firstValueAsLong("Content-Length").orElse(-1);
@@ -273,7 +284,7 @@ public final class Downloader {
                     if (stalled.get()) {
                         break;
                     }
-                    throw new RetryableFailure("the connection broke after " + part.size() + " bytes: " + describe(e));
+                    throw new RetryableFailure("the connection broke after " + part.size() + " bytes: " + FailureWords.describe(e));
                 }
                 if (n < 0 || stalled.get()) {
                     break;
@@ -351,28 +362,5 @@ public final class Downloader {
         } catch (IOException e) {
             // the stream is being abandoned; the reader reports the stall
         }
-    }
-
-    private static String describe(IOException e) {
-        String message = e.getMessage();
-        return e.getClass().getSimpleName() + (message == null || message.isBlank() ? "" : ": " + message);
-    }
-
-    private static String reason(int status) {
-        return switch (status) {
-            case 400 -> " (bad request)";
-            case 401 -> " (authentication required)";
-            case 403 -> " (access denied)";
-            case 404 -> " (not found)";
-            case 407 -> " (proxy authentication required; put credentials in the proxy URL)";
-            case 408 -> " (request timeout)";
-            case 410 -> " (gone)";
-            case 429 -> " (too many requests)";
-            case 500 -> " (internal server error)";
-            case 502 -> " (bad gateway)";
-            case 503 -> " (service unavailable)";
-            case 504 -> " (gateway timeout)";
-            default -> "";
-        };
     }
 }

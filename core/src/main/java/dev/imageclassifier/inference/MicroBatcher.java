@@ -1,10 +1,6 @@
 package dev.imageclassifier.inference;
 
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.DistributionSummary;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,24 +61,13 @@ public final class MicroBatcher<I, O> implements AutoCloseable {
     private final List<Thread> workers = new ArrayList<>();
     private volatile boolean accepting = true;
 
-    private final DistributionSummary batchSizes;
-    private final Timer inferenceTime;
-    private final Timer queueWait;
-    private final Counter rejected;
-    private final Counter expired;
+    private final BatchMeters meters;
 
     /**
      * @param name     prefix of the thread and meter names (e.g. {@code classifier})
      * @param capacity jobs that may hold a slot at once (preprocessing or queued)
-     */
-    public MicroBatcher(String name, BatchFunction<I, O> function, int maxBatchSize, Duration maxDelay, int capacity,
-                        MeterRegistry registry) {
-        this(name, function, maxBatchSize, maxDelay, capacity, 1, registry);
-    }
-
-    /**
-     * @param runners threads taking batches from the queue, each calling {@code function} (which must then
-     *                be thread-safe): several batches run side by side when the load allows
+     * @param runners  threads taking batches from the queue, each calling {@code function} (which must then
+     *                 be thread-safe): several batches run side by side when the load allows
      */
     public MicroBatcher(String name, BatchFunction<I, O> function, int maxBatchSize, Duration maxDelay, int capacity,
                         int runners, MeterRegistry registry) {
@@ -94,19 +79,7 @@ public final class MicroBatcher<I, O> implements AutoCloseable {
         this.maxDelayNanos = maxDelay.toNanos();
         this.capacity = capacity;
         this.slots = new Semaphore(capacity);
-        this.batchSizes = DistributionSummary.builder(name + ".batch.size").description("Images per model call")
-                .serviceLevelObjectives(1, 2, 4, 8, 16, 32, 64).register(registry);
-        this.inferenceTime = Timer.builder(name + ".inference").description("Duration of one model call (a whole batch)")
-                .serviceLevelObjectives(ms(5), ms(10), ms(25), ms(50), ms(100), ms(250), ms(500), ms(1000)).register(registry);
-        this.queueWait = Timer.builder(name + ".queue.wait").description("Time a preprocessed image waited for its batch")
-                .serviceLevelObjectives(ms(1), ms(5), ms(10), ms(25), ms(50), ms(100), ms(250), ms(1000)).register(registry);
-        this.rejected = Counter.builder(name + ".rejected").description("Images refused because the queue was full").register(registry);
-        this.expired = Counter.builder(name + ".expired").description("Queued images dropped because their client gave up")
-                .register(registry);
-        Gauge.builder(name + ".queue.depth", queue, BlockingQueue::size).description("Preprocessed images waiting for the model")
-                .register(registry);
-        Gauge.builder(name + ".incoming", incoming, AtomicInteger::get).description("Admitted images still being preprocessed")
-                .register(registry);
+        this.meters = new BatchMeters(name, registry, queue::size, incoming::get);
         for (int i = 1; i <= runners; i++) {
             Thread worker = new Thread(this::loop, name + "-batcher-" + i);
             worker.setDaemon(true);
@@ -116,49 +89,95 @@ public final class MicroBatcher<I, O> implements AutoCloseable {
     }
 
     /**
-     * Takes a place in the queue for a job that is about to be prepared.
+     * Takes a place in the queue for a job that is about to be prepared; refuses at once when full (servers).
      *
      * @param deadline {@link System#nanoTime()} after which nobody waits for the answer any more
      * @throws QueueFullException when every slot is taken or the batcher is closing
      */
     public Slot reserve(long deadline) throws QueueFullException {
+        return reserve(1, deadline);
+    }
+
+    /** {@link #reserve(long)} for {@code count} jobs at once (e.g. the views of one image), all or none. */
+    public Slot reserve(int count, long deadline) throws QueueFullException {
+        checkAccepting();
+        if (!slots.tryAcquire(count)) {
+            meters.rejected();
+            throw new QueueFullException("The server is busy: " + capacity + " images are already queued");
+        }
+        return admitted(count, deadline);
+    }
+
+    /**
+     * Takes {@code count} places, waiting while the queue is full: back-pressure for callers that have a
+     * whole folder to get through and should simply go at the model's pace.
+     *
+     * @throws QueueFullException when the batcher closes
+     */
+    public Slot awaitSlot(int count, long deadline) throws QueueFullException, InterruptedException {
+        if (count > capacity) {
+            throw new IllegalArgumentException(count + " jobs can never fit in a queue of " + capacity);
+        }
+        do {
+            checkAccepting();
+        } while (!slots.tryAcquire(count, IDLE_POLL_MS, TimeUnit.MILLISECONDS));
+        return admitted(count, deadline);
+    }
+
+    private void checkAccepting() throws QueueFullException {
         if (!accepting) {
             throw new QueueFullException("The server is shutting down");
         }
-        if (!slots.tryAcquire()) {
-            rejected.increment();
-            throw new QueueFullException("The server is busy: " + capacity + " images are already queued");
-        }
-        incoming.incrementAndGet();
-        return new Slot(deadline);
     }
 
-    /** A reserved place in the queue: either {@link #submit} the prepared input or {@link #release} it. */
+    private Slot admitted(int count, long deadline) {
+        incoming.addAndGet(count);
+        return new Slot(count, deadline);
+    }
+
+    /** Reserved places in the queue: either {@link #submit} the prepared inputs or {@link #release} them. */
     public final class Slot {
+        private final int count;
         private final long deadline;
         private final AtomicBoolean used = new AtomicBoolean();
 
-        private Slot(long deadline) {
+        private Slot(int count, long deadline) {
+            this.count = count;
             this.deadline = deadline;
         }
 
-        /** Queues the input; the future completes when its batch has run. */
+        /** Queues the input of a one-job slot; the future completes when its batch has run. */
         public CompletableFuture<Result<O>> submit(I input) {
+            return submit(List.of(input)).get(0);
+        }
+
+        /** Queues one input per reserved place; each future completes when its batch has run. */
+        public List<CompletableFuture<Result<O>>> submit(List<I> inputs) {
+            if (inputs.size() != count) {
+                throw new IllegalArgumentException(inputs.size() + " inputs for " + count + " reserved places");
+            }
             if (!used.compareAndSet(false, true)) {
                 throw new IllegalStateException("slot already used");
             }
-            Job<I, O> job = new Job<>(input, deadline, System.nanoTime(), new CompletableFuture<>());
-            incoming.decrementAndGet(); // first, or the batcher could take the job and still wait for it
-            queue.add(job);
-            return job.future;
+            List<Job<I, O>> jobs = new ArrayList<>(count);
+            List<CompletableFuture<Result<O>>> futures = new ArrayList<>(count);
+            long now = System.nanoTime();
+            for (I input : inputs) {
+                Job<I, O> job = new Job<>(input, deadline, now, new CompletableFuture<>());
+                jobs.add(job);
+                futures.add(job.future);
+            }
+            incoming.addAndGet(-count); // first, or the batcher could take the jobs and still wait for them
+            queue.addAll(jobs);
+            return futures;
         }
 
-        /** Gives the place back unused (the input could not be prepared). */
+        /** Gives the places back unused (the input could not be prepared). */
         public void release() {
             if (used.compareAndSet(false, true)) {
-                slots.release();
-                if (incoming.decrementAndGet() == 0) {
-                    queue.add(wakeUp); // a batcher waiting for this job must not wait out maxDelay
+                slots.release(count);
+                if (incoming.addAndGet(-count) == 0) {
+                    queue.add(wakeUp); // a batcher waiting for these jobs must not wait out maxDelay
                 }
             }
         }
@@ -224,12 +243,12 @@ public final class MicroBatcher<I, O> implements AutoCloseable {
         slots.release();
         long now = System.nanoTime();
         if (job.future.isDone()) {
-            expired.increment(); // cancelled by its client
+            meters.expired(); // cancelled by its client
         } else if (now - job.deadline > 0) {
-            expired.increment();
+            meters.expired();
             job.future.completeExceptionally(new TimeoutException("gave up waiting for the model"));
         } else {
-            queueWait.record(now - job.enqueued, TimeUnit.NANOSECONDS);
+            meters.queued(now - job.enqueued);
             batch.add(job);
         }
     }
@@ -244,8 +263,7 @@ public final class MicroBatcher<I, O> implements AutoCloseable {
             if (outputs.size() != inputs.size()) {
                 throw new IllegalStateException("the batch function answered " + outputs.size() + " outputs for " + inputs.size() + " inputs");
             }
-            inferenceTime.record(took, TimeUnit.NANOSECONDS);
-            batchSizes.record(batch.size());
+            meters.batch(batch.size(), took);
             for (int i = 0; i < batch.size(); i++) {
                 Job<I, O> job = batch.get(i);
                 job.future.complete(new Result<>(outputs.get(i), batch.size(), start - job.enqueued, took));
@@ -284,9 +302,5 @@ public final class MicroBatcher<I, O> implements AutoCloseable {
     @Override
     public void close() {
         close(Duration.ofSeconds(5));
-    }
-
-    private static Duration ms(long millis) {
-        return Duration.ofMillis(millis);
     }
 }

@@ -1,7 +1,10 @@
 package dev.imageclassifier.io;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.util.Map;
 
 /** The project's one Jackson mapper; maps keep their insertion order, so files list the important keys first. */
 public final class Json {
@@ -25,5 +28,10 @@ public final class Json {
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("not serialisable as JSON: " + value, e);
         }
+    }
+
+    /** A typed record as the generic JSON object it serialises to (e.g. for free-form metadata). */
+    public static Map<String, Object> toMap(Object value) {
+        return MAPPER.convertValue(value, new TypeReference<Map<String, Object>>() { });
     }
 }

@@ -29,16 +29,13 @@ public final class BackboneCheck {
                 throw new InvalidModelException(name + " takes " + model.imageSize() + "x" + model.imageSize()
                         + " images; backbones here must take " + IMAGE_SIZE + "x" + IMAGE_SIZE);
             }
-            TensorBatch probe = new TensorBatch(1, 3 * IMAGE_SIZE * IMAGE_SIZE);
-            probe.add(new float[3 * IMAGE_SIZE * IMAGE_SIZE]);
-            float[][] features;
+            int width;
             try {
-                features = model.run(probe, IMAGE_SIZE);
+                width = model.outputWidth(3, IMAGE_SIZE, IMAGE_SIZE);
             } catch (OrtException | RuntimeException e) {
                 throw new InvalidModelException(name + " does not accept a [1, 3, " + IMAGE_SIZE + ", " + IMAGE_SIZE
                         + "] float image batch: " + e.getMessage(), e);
             }
-            int width = features[0].length;
             if (expectedFeatureDim > 0 && width != expectedFeatureDim) {
                 throw new InvalidModelException(name + " yields " + width + " features per image where " + expectedFeatureDim
                         + " were expected; it is not the backbone it claims to be");

@@ -52,9 +52,19 @@ public final class BackboneGraph {
         this.featureSource = featureSource;
     }
 
-    /** Reads an ONNX classifier and cuts it at its penultimate tensor. */
+    /**
+     * Reads an ONNX classifier and cuts it at its penultimate tensor. A file that is no ONNX model, or a
+     * classifier this project trained, is refused with what it is and what to pass instead.
+     */
     public static BackboneGraph load(Path file, String name) throws InvalidModelException {
-        ModelProto model = OnnxProtos.read(file);
+        ModelProto model;
+        try {
+            model = OnnxProtos.read(file);
+        } catch (InvalidModelException e) {
+            throw new InvalidModelException(e.getMessage() + ". A backbone is an ImageNet classifier in ONNX form: a registered name ("
+                    + String.join(", ", BackboneRegistry.standard().names()) + "), an .onnx file or an http(s) URL of one", e);
+        }
+        refuseTrainedClassifier(model, file);
         String sha;
         try {
             sha = Sha256.of(file);
@@ -62,6 +72,19 @@ public final class BackboneGraph {
             throw new InvalidModelException("Cannot read " + file + ": " + e.getMessage(), e);
         }
         return cut(model, name, sha);
+    }
+
+    /** Our own classifier file carries its labels: cutting it again would stack a second head on the first. */
+    private static void refuseTrainedClassifier(ModelProto model, Path file) throws InvalidModelException {
+        Map<String, String> props = new HashMap<>();
+        model.getMetadataPropsList().forEach(p -> props.put(p.getKey(), p.getValue()));
+        if (!props.containsKey(ModelMetadata.LABELS) || !props.containsKey(ModelMetadata.BACKBONE_NAME)) {
+            return;
+        }
+        ModelMetadata metadata = ModelMetadata.fromProperties(props);
+        throw new InvalidModelException(file + " is a classifier trained by this project (" + metadata.labels().size()
+                + " classes, backbone " + metadata.backboneName() + "), not a backbone: give --backbone the ImageNet backbone it was made from ("
+                + metadata.backboneName() + "), and this file to serve, predict or evaluate as --model");
     }
 
     /** Cuts an in-memory model; {@code sha256} identifies it in caches and metadata. */

@@ -65,6 +65,11 @@ public final class BackboneRegistry {
         return entries.stream().filter(e -> e.name().equalsIgnoreCase(name.strip())).findFirst();
     }
 
+    /** The entry whose pinned SHA-256 this is: a registered backbone is recognised by its bytes, wherever it came from. */
+    public Optional<Entry> findBySha256(String sha256) {
+        return entries.stream().filter(e -> e.sha256() != null && e.sha256().equalsIgnoreCase(sha256)).findFirst();
+    }
+
     public List<Entry> entries() {
         return entries;
     }

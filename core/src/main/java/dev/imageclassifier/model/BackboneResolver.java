@@ -71,10 +71,7 @@ public final class BackboneResolver {
         if (file.isPresent() && Files.isRegularFile(file.get())) {
             Path path = file.get().toAbsolutePath().normalize();
             String sha = Sha256.of(path);
-            // A local copy of a registered backbone keeps the registry's name, whatever the file is called.
-            String name = registry.entries().stream().filter(e -> sha.equals(e.sha256())).map(BackboneRegistry.Entry::name)
-                    .findFirst().orElse(stem(path.getFileName().toString()));
-            return new ResolvedBackbone(name, path, sha, path.toString());
+            return new ResolvedBackbone(nameOf(sha, path.getFileName().toString()), path, sha, path.toString());
         }
         Optional<BackboneRegistry.Entry> entry = registry.find(text);
         if (entry.isPresent()) {
@@ -114,17 +111,22 @@ public final class BackboneResolver {
         if (fileName.isEmpty() || fileName.startsWith(".")) {
             fileName = "backbone.onnx";
         }
-        String name = stem(fileName);
         // the URL's hash keeps two URLs that end in the same file name apart
         Path cached = cache.backbones().resolve("url-" + Sha256.of(url.toString()).substring(0, 16) + "-" + fileName);
         if (Files.isRegularFile(cached)) {
-            return new ResolvedBackbone(name, cached, Sha256.of(cached), url.toString());
+            String sha256 = Sha256.of(cached);
+            return new ResolvedBackbone(nameOf(sha256, fileName), cached, sha256, url.toString());
         }
         if (offline) {
             throw missingOffline("backbone " + url, cached, url);
         }
-        DownloadedFile downloaded = downloader.download(url, cached, null, usableBackbone(name, 0));
-        return new ResolvedBackbone(name, downloaded.path(), downloaded.sha256(), url.toString());
+        DownloadedFile downloaded = downloader.download(url, cached, null, usableBackbone(stem(fileName), 0));
+        return new ResolvedBackbone(nameOf(downloaded.sha256(), fileName), downloaded.path(), downloaded.sha256(), url.toString());
+    }
+
+    /** A copy of a registered backbone keeps the registry's name, whatever the file or URL calls it. */
+    private String nameOf(String sha256, String fileName) {
+        return registry.findBySha256(sha256).map(BackboneRegistry.Entry::name).orElse(stem(fileName));
     }
 
     private static Downloader.FileCheck usableBackbone(String name, int featureDim) {

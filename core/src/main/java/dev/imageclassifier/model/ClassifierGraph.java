@@ -40,10 +40,10 @@ public final class ClassifierGraph {
                 .addInitializer(OnnxProtos.floatTensor("head.bias", bias, classes))
                 .addNode(OnnxProtos.node("Gemm", "head_gemm", new String[] {BackboneGraph.FEATURES, "head.weight", "head.bias"},
                         new String[] {"logits"}, OnnxProtos.intAttribute("transB", 1)))
-                .addNode(OnnxProtos.node("Softmax", "head_softmax", new String[] {"logits"}, new String[] {Classifier.OUTPUT},
+                .addNode(OnnxProtos.node("Softmax", "head_softmax", new String[] {"logits"}, new String[] {ClassifierModel.OUTPUT},
                         OnnxProtos.intAttribute("axis", 1)))
                 .clearOutput()
-                .addOutput(OnnxProtos.floatValue(Classifier.OUTPUT, batch, classes));
+                .addOutput(OnnxProtos.floatValue(ClassifierModel.OUTPUT, batch, classes));
         ModelProto.Builder model = features.toBuilder().setGraph(head)
                 .setProducerName("image-classifier").setProducerVersion(metadata.projectVersion())
                 .setDocString("Image classifier: " + backbone.name() + " features + softmax head over "

@@ -1,7 +1,6 @@
 package dev.imageclassifier.model;
 
 import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.imageclassifier.io.Json;
 import dev.imageclassifier.vision.Preprocessing;
 
@@ -23,17 +22,19 @@ import java.util.Map;
  * @param metrics          headline validation metrics (accuracy, top-5, ...)
  * @param createdAt        ISO-8601 instant
  * @param projectVersion   version of this project that wrote the file
+ * @param backboneUrl      the http(s) URL the backbone was downloaded from, or null for a local file
  * @param quantization     for an int8 file made by {@code quantize}: float and int8 accuracy, agreement,
- *                         speed, calibration; empty for a float file
+ *                         speed, calibration; empty for the file as trained
  */
 public record ModelMetadata(List<String> labels, Preprocessing preprocessing, String backboneName, String backboneSha256,
                             int featureDim, Map<String, Object> training, Map<String, Object> metrics,
-                            String createdAt, String projectVersion, Map<String, Object> quantization) {
+                            String createdAt, String projectVersion, String backboneUrl, Map<String, Object> quantization) {
 
     public static final String LABELS = "labels";
     public static final String PREPROCESSING = "preprocessing";
     public static final String BACKBONE_NAME = "backbone.name";
     public static final String BACKBONE_SHA256 = "backbone.sha256";
+    public static final String BACKBONE_URL = "backbone.url";
     public static final String FEATURE_DIM = "backbone.feature_dim";
     public static final String TRAINING = "training";
     public static final String METRICS = "metrics";
@@ -49,35 +50,36 @@ public record ModelMetadata(List<String> labels, Preprocessing preprocessing, St
         quantization = Map.copyOf(quantization);
     }
 
-    /** A float classifier's metadata (nothing quantized). */
-    public ModelMetadata(List<String> labels, Preprocessing preprocessing, String backboneName, String backboneSha256,
-                         int featureDim, Map<String, Object> training, Map<String, Object> metrics,
-                         String createdAt, String projectVersion) {
-        this(labels, preprocessing, backboneName, backboneSha256, featureDim, training, metrics, createdAt, projectVersion, Map.of());
+    /** Metadata of a model as trained (not quantized). */
+    public ModelMetadata(List<String> labels, Preprocessing preprocessing, String backboneName, String backboneSha256, int featureDim,
+                         Map<String, Object> training, Map<String, Object> metrics, String createdAt, String projectVersion,
+                         String backboneUrl) {
+        this(labels, preprocessing, backboneName, backboneSha256, featureDim, training, metrics, createdAt, projectVersion, backboneUrl,
+                Map.of());
+    }
+
+    /** Metadata of a model whose backbone was a local file (no URL to record). */
+    public ModelMetadata(List<String> labels, Preprocessing preprocessing, String backboneName, String backboneSha256, int featureDim,
+                         Map<String, Object> training, Map<String, Object> metrics, String createdAt, String projectVersion) {
+        this(labels, preprocessing, backboneName, backboneSha256, featureDim, training, metrics, createdAt, projectVersion, null);
     }
 
     /** The same facts for the int8 version of this file: its own metrics and how it was quantized. */
     public ModelMetadata quantized(Map<String, Object> int8Metrics, Map<String, Object> facts) {
         return new ModelMetadata(labels, preprocessing, backboneName, backboneSha256, featureDim, training, int8Metrics,
-                createdAt, projectVersion, facts);
+                createdAt, projectVersion, backboneUrl, facts);
     }
 
     /** The ONNX metadata_props, every value a string (JSON where structured). */
     public Map<String, String> toProperties() {
-        Map<String, Object> pre = new LinkedHashMap<>();
-        pre.put("resize", preprocessing.resize());
-        pre.put("crop", preprocessing.crop());
-        pre.put("mean", preprocessing.mean());
-        pre.put("std", preprocessing.std());
-        pre.put("interpolation", "bilinear-antialias");
-        pre.put("scale", "1/255");
-        pre.put("channel_order", "RGB");
-        pre.put("layout", "NCHW");
         Map<String, String> props = new LinkedHashMap<>();
         props.put(LABELS, Json.compact(labels));
-        props.put(PREPROCESSING, Json.compact(pre));
+        props.put(PREPROCESSING, Json.compact(PreprocessingProperties.of(preprocessing)));
         props.put(BACKBONE_NAME, backboneName);
         props.put(BACKBONE_SHA256, backboneSha256);
+        if (backboneUrl != null) {
+            props.put(BACKBONE_URL, backboneUrl);
+        }
         props.put(FEATURE_DIM, Integer.toString(featureDim));
         props.put(TRAINING, Json.compact(training));
         props.put(METRICS, Json.compact(metrics));
@@ -100,14 +102,13 @@ public record ModelMetadata(List<String> labels, Preprocessing preprocessing, St
         }
         try {
             List<String> labels = Json.MAPPER.readValue(props.get(LABELS), new TypeReference<>() { });
-            JsonNode pre = Json.MAPPER.readTree(props.get(PREPROCESSING));
-            Preprocessing preprocessing = new Preprocessing(pre.get("resize").asInt(), pre.get("crop").asInt(),
-                    floats(pre.get("mean")), floats(pre.get("std")));
+            Preprocessing preprocessing = Json.MAPPER.readValue(props.get(PREPROCESSING), PreprocessingProperties.class)
+                    .toPreprocessing();
             Map<String, Object> training = parseMap(props.get(TRAINING));
             Map<String, Object> metrics = parseMap(props.get(METRICS));
             return new ModelMetadata(labels, preprocessing, props.get(BACKBONE_NAME),
                     props.getOrDefault(BACKBONE_SHA256, ""), Integer.parseInt(props.getOrDefault(FEATURE_DIM, "0")),
-                    training, metrics, props.getOrDefault(CREATED_AT, ""), props.getOrDefault(PROJECT_VERSION, ""),
+                    training, metrics, props.getOrDefault(CREATED_AT, ""), props.getOrDefault(PROJECT_VERSION, ""), props.get(BACKBONE_URL),
                     parseMap(props.get(QUANTIZATION)));
         } catch (IOException | RuntimeException e) {
             throw new InvalidModelException("the classifier's metadata is unreadable: " + e.getMessage(), e);
@@ -116,13 +117,5 @@ public record ModelMetadata(List<String> labels, Preprocessing preprocessing, St
 
     private static Map<String, Object> parseMap(String json) throws IOException {
         return json == null ? Map.of() : Json.MAPPER.readValue(json, new TypeReference<Map<String, Object>>() { });
-    }
-
-    private static float[] floats(JsonNode array) {
-        float[] values = new float[array.size()];
-        for (int i = 0; i < values.length; i++) {
-            values[i] = (float) array.get(i).asDouble();
-        }
-        return values;
     }
 }

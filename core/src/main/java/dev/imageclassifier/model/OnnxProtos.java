@@ -10,6 +10,7 @@ import ai.onnx.proto.OnnxMl.TypeProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.CodedInputStream;
+import com.google.protobuf.InvalidProtocolBufferException;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -30,9 +31,11 @@ public final class OnnxProtos {
             coded.setSizeLimit(Integer.MAX_VALUE); // ResNet-50 alone is 100 MB, above protobuf's 64 MB default
             ModelProto model = ModelProto.parseFrom(coded);
             if (!model.hasGraph() || model.getGraph().getNodeCount() == 0) {
-                throw new InvalidModelException(file + " is not an ONNX model (no graph inside)");
+                throw new InvalidModelException(file + " is not an ONNX model: " + FileKind.describe(file));
             }
             return model;
+        } catch (InvalidProtocolBufferException e) { // bytes that are no protobuf at all: say what they are instead
+            throw new InvalidModelException(file + " is not an ONNX model: " + FileKind.describe(file), e);
         } catch (IOException e) {
             throw new InvalidModelException("Cannot read ONNX model " + file + ": " + e.getMessage(), e);
         }

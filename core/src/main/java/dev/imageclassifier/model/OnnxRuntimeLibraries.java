@@ -9,8 +9,12 @@ import java.io.InputStream;
 import java.net.JarURLConnection;
 import java.net.URL;
 import java.net.URLConnection;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -33,9 +37,22 @@ public final class OnnxRuntimeLibraries {
 
     private static final String RESOURCES = "ai/onnxruntime/native/";
 
+    /** How long an empty ONNX Runtime temporary folder must be untouched before it counts as a killed run's. */
+    private static final Duration STALE_TEMP_FOLDER_AGE = Duration.ofMinutes(10);
+
     private static boolean placed;
 
     private OnnxRuntimeLibraries() {
+    }
+
+    /**
+     * Places the libraries in the cache folder ({@code IMAGE_CLASSIFIER_CACHE}) and loads them once, e.g. while a
+     * container image is built, so that no start of the image copies them again.
+     */
+    public static void main(String[] args) {
+        String version = environment().getVersion();
+        System.out.println("ONNX Runtime " + version + ": native libraries in "
+                + System.getProperty(PROPERTY, "a temporary folder (the cache folder could not be written)"));
     }
 
     /**
@@ -46,9 +63,38 @@ public final class OnnxRuntimeLibraries {
     public static synchronized OrtEnvironment environment() {
         if (!placed) {
             placed = true;
+            removeStaleTempFolders(Path.of(System.getProperty("java.io.tmpdir")), STALE_TEMP_FOLDER_AGE);
             useCacheIn(CacheDirectory.resolve(null).root());
         }
         return OrtEnvironment.getEnvironment();
+    }
+
+    /**
+     * Deletes the empty {@code onnxruntime-java*} folders that ONNX Runtime's start-up makes in the temporary
+     * folder and only deletes when the JVM exits normally: every killed run leaves one behind. A folder is
+     * taken as stale when it is empty and untouched for {@code minAge} (a live process of another program
+     * might still extract a provider library into its own; this project's never do, they load from the cache).
+     *
+     * @return how many were deleted
+     */
+    static int removeStaleTempFolders(Path tmp, Duration minAge) {
+        int removed = 0;
+        Instant before = Instant.now().minus(minAge);
+        try (DirectoryStream<Path> folders = Files.newDirectoryStream(tmp, "onnxruntime-java*")) {
+            for (Path folder : folders) {
+                try {
+                    if (Files.isDirectory(folder, LinkOption.NOFOLLOW_LINKS)
+                            && Files.getLastModifiedTime(folder).toInstant().isBefore(before) && Files.deleteIfExists(folder)) {
+                        removed++; // deleteIfExists refuses a folder that is not empty
+                    }
+                } catch (IOException e) {
+                    // not empty, not ours to delete, or gone already
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // no temporary folder to tidy: nothing to do
+        }
+        return removed;
     }
 
     /**

@@ -11,7 +11,7 @@ import java.util.Locale;
  *
  * @param memoryArena keep ONNX Runtime's CPU memory arena. It never gives memory back, so a long-running
  *                    server would hold the activations of its largest batch for good (about 80 MB more for
- *                    ResNet-50 at batch 8); the server turns it off, batch jobs keep it.
+ *                    ResNet-50 at batch 8); {@code ImageClassifier} (the server, the library) turns it off, training keeps it.
  */
 public record RuntimeOptions(int intraOpThreads, Device device, boolean memoryArena) {
 
@@ -46,10 +46,6 @@ public record RuntimeOptions(int intraOpThreads, Device device, boolean memoryAr
         return device == Device.CUDA ? 1 : threads();
     }
 
-    public RuntimeOptions withoutMemoryArena() {
-        return new RuntimeOptions(intraOpThreads, device, false);
-    }
-
     /** One intra-op thread per core, CPU. */
     public static RuntimeOptions defaults() {
         return new RuntimeOptions(0, Device.CPU);
@@ -70,7 +66,6 @@ public record RuntimeOptions(int intraOpThreads, Device device, boolean memoryAr
             options.setInterOpNumThreads(1);
             options.addConfigEntry("session.intra_op.allow_spinning", "0");
             options.addConfigEntry("session.inter_op.allow_spinning", "0");
-            options.addConfigEntry("session.x64quantprecision", "1"); // int8 on CPUs without VNNI: exact U8U8, not saturating U8S8
             options.setCPUArenaAllocator(memoryArena);
             if (device == Device.CUDA) {
                 options.addCUDA(0);

@@ -1,11 +1,10 @@
 package dev.imageclassifier.quantize;
 
-import ai.onnxruntime.OrtException;
+import dev.imageclassifier.ClassifierOptions;
+import dev.imageclassifier.ImageClassifier;
+import dev.imageclassifier.Prediction;
 import dev.imageclassifier.io.Progress;
-import dev.imageclassifier.model.Classifier;
 import dev.imageclassifier.model.InvalidModelException;
-import dev.imageclassifier.model.RuntimeOptions;
-import dev.imageclassifier.model.TensorBatch;
 import dev.imageclassifier.vision.ImageDecoder;
 import dev.imageclassifier.vision.InvalidImageException;
 import dev.imageclassifier.vision.Preprocessing;
@@ -17,17 +16,18 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
- * The quantizer's one contact with image files and classifier files: decode + preprocess images into
- * model input rows, and the top-1 answers of classifier files on images. (When the library's inference
- * core lands, this is the class to point at it.)
+ * The quantizer's contact with image files: calibration images decoded and preprocessed into model input
+ * rows, and the top-1 answer of a classifier file on each validation image, through the library's
+ * {@link ImageClassifier} (what a user of the file gets).
  */
 final class ClassifierImages {
 
-    /** Images decoded at once: bounds memory (a 224² row is 0.6 MB) while both cores decode. */
+    /** Images decoded at once for calibration: bounds memory (a 224² row is 0.6 MB) while every core decodes. */
     private static final int CHUNK = 32;
-    private static final int BATCH = 8;
 
     private ClassifierImages() {
     }
@@ -39,58 +39,40 @@ final class ClassifierImages {
         List<float[]> rows = new ArrayList<>();
         for (int start = 0; start < images.size(); start += CHUNK) {
             List<Path> chunk = images.subList(start, Math.min(images.size(), start + CHUNK));
-            List<Optional<float[]>> decoded = chunk.parallelStream().map(path -> decode(decoder, preprocessor, path, failures)).toList();
-            decoded.forEach(row -> row.ifPresent(rows::add));
+            chunk.parallelStream().map(path -> decode(decoder, preprocessor, path, failures)).toList()
+                    .forEach(row -> row.ifPresent(rows::add));
         }
         return rows;
     }
 
-    /**
-     * The top-1 label index each classifier gives each image ({@code [model][image]}, -1 where the image
-     * does not decode); every image is decoded once for all the models.
-     */
-    static int[][] top1(List<Path> classifiers, List<Path> images, RuntimeOptions options, Progress progress)
-            throws InvalidModelException, OrtException {
-        List<Classifier> loaded = new ArrayList<>();
-        try {
-            for (Path file : classifiers) {
-                loaded.add(Classifier.load(file, options));
+    /** The label index the classifier gives each image, -1 for an image that cannot be read or decoded. */
+    static int[] top1(Path classifier, List<Path> images, ClassifierOptions options, Progress progress) throws InvalidModelException {
+        try (ImageClassifier model = ImageClassifier.load(classifier, options)) {
+            List<CompletableFuture<Prediction>> pending = new ArrayList<>(images.size());
+            for (Path image : images) {
+                pending.add(submit(model, image).whenComplete((p, e) -> progress.step()));
             }
-            Preprocessor preprocessor = loaded.get(0).preprocessor();
-            ImageDecoder decoder = new ImageDecoder();
-            int[][] answers = new int[loaded.size()][images.size()];
-            List<String> failures = new ArrayList<>();
-            for (int start = 0; start < images.size(); start += CHUNK) {
-                List<Path> chunk = images.subList(start, Math.min(images.size(), start + CHUNK));
-                List<Optional<float[]>> rows = chunk.parallelStream().map(path -> decode(decoder, preprocessor, path, failures)).toList();
-                for (int m = 0; m < loaded.size(); m++) {
-                    answer(loaded.get(m), rows, answers[m], start);
-                }
-                progress.step(chunk.size());
+            int[] answers = new int[images.size()];
+            for (int i = 0; i < answers.length; i++) {
+                Prediction prediction = pending.get(i).join();
+                answers[i] = prediction == null ? -1 : argmax(prediction.probabilities());
             }
             return answers;
-        } finally {
-            loaded.forEach(Classifier::close);
         }
     }
 
-    private static void answer(Classifier classifier, List<Optional<float[]>> rows, int[] answers, int offset) throws OrtException {
-        TensorBatch batch = classifier.newBatch(BATCH);
-        List<Integer> members = new ArrayList<>();
-        for (int i = 0; i < rows.size(); i++) {
-            answers[offset + i] = -1;
-            if (rows.get(i).isPresent()) {
-                batch.add(rows.get(i).get());
-                members.add(offset + i);
-            }
-            if (batch.isFull() || (i == rows.size() - 1 && !batch.isEmpty())) {
-                float[][] probabilities = classifier.probabilities(batch);
-                for (int r = 0; r < probabilities.length; r++) {
-                    answers[members.get(r)] = argmax(probabilities[r]);
+    /** Completes with null when the image cannot be read or decoded. */
+    private static CompletableFuture<Prediction> submit(ImageClassifier model, Path file) {
+        try {
+            return model.submit(Files.readAllBytes(file)).exceptionally(error -> {
+                Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+                if (cause instanceof InvalidImageException) {
+                    return null;
                 }
-                batch.clear();
-                members.clear();
-            }
+                throw new CompletionException(cause);
+            });
+        } catch (IOException e) {
+            return CompletableFuture.completedFuture(null);
         }
     }
 

@@ -1,10 +1,10 @@
 package dev.imageclassifier.quantize;
 
 import ai.onnxruntime.OrtException;
-import dev.imageclassifier.model.Classifier;
+import dev.imageclassifier.inference.TensorBatch;
+import dev.imageclassifier.model.ClassifierModel;
 import dev.imageclassifier.model.InvalidModelException;
 import dev.imageclassifier.model.RuntimeOptions;
-import dev.imageclassifier.model.TensorBatch;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,19 +27,20 @@ record OrtSpeed(double batch1Millis, double imagesPerSecond) {
 
     static List<OrtSpeed> compare(List<Path> models, float[] row, RuntimeOptions options, Duration perRun, int rounds)
             throws InvalidModelException, OrtException {
-        List<Classifier> loaded = new ArrayList<>();
+        List<ClassifierModel> loaded = new ArrayList<>();
         try {
             for (Path model : models) {
-                loaded.add(Classifier.load(model, options));
+                loaded.add(ClassifierModel.load(model, options));
             }
             double[] bestMillis = new double[models.size()];
             double[] bestRate = new double[models.size()];
             Arrays.fill(bestMillis, Double.MAX_VALUE);
             for (int round = 0; round < rounds; round++) {
                 for (int m = 0; m < loaded.size(); m++) {
-                    TensorBatch one = batch(loaded.get(m), row, 1);
-                    TensorBatch many = batch(loaded.get(m), row, BATCH);
-                    loaded.get(m).probabilities(many); // first-run set-up
+                    long[] shape = loaded.get(m).metadata().preprocessing().rowShape();
+                    TensorBatch one = TensorBatch.repeated(row, 1, shape);
+                    TensorBatch many = TensorBatch.repeated(row, BATCH, shape);
+                    loaded.get(m).run(many); // first-run set-up
                     long[] single = time(loaded.get(m), one, perRun);
                     long[] batched = time(loaded.get(m), many, perRun);
                     Arrays.sort(single);
@@ -53,26 +54,18 @@ record OrtSpeed(double batch1Millis, double imagesPerSecond) {
             }
             return speeds;
         } finally {
-            loaded.forEach(Classifier::close);
+            loaded.forEach(ClassifierModel::close);
         }
-    }
-
-    private static TensorBatch batch(Classifier classifier, float[] row, int size) {
-        TensorBatch batch = classifier.newBatch(size);
-        while (!batch.isFull()) {
-            batch.add(row);
-        }
-        return batch;
     }
 
     /** Nanoseconds of each run, for at least {@code duration} and at least three runs. */
-    private static long[] time(Classifier classifier, TensorBatch batch, Duration duration) throws OrtException {
+    private static long[] time(ClassifierModel model, TensorBatch batch, Duration duration) throws OrtException {
         long end = System.nanoTime() + duration.toNanos();
         long[] runs = new long[16];
         int n = 0;
         while (n < 3 || System.nanoTime() < end) {
             long start = System.nanoTime();
-            classifier.probabilities(batch);
+            model.run(batch);
             if (n == runs.length) {
                 runs = Arrays.copyOf(runs, n * 2);
             }

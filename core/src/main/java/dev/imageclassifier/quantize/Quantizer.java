@@ -4,6 +4,7 @@ import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.StringStringEntryProto;
 import ai.onnxruntime.OrtException;
+import dev.imageclassifier.ClassifierOptions;
 import dev.imageclassifier.io.Progress;
 import dev.imageclassifier.io.Sha256;
 import dev.imageclassifier.model.InvalidModelException;
@@ -95,9 +96,14 @@ public final class Quantizer {
                         + "model's " + labels.size() + " labels: this model was trained on another dataset");
             }
         }
-        int[][] answers;
-        try (Progress progress = bar("Evaluate float + int8", truth.length)) {
-            answers = ClassifierImages.top1(List.of(floatModel, int8Model), images.validation(), settings.runtime(), progress);
+        ClassifierOptions options = ClassifierOptions.builder().threads(settings.runtime().intraOpThreads())
+                .device(settings.runtime().device()).build();
+        int[][] answers = new int[2][];
+        try (Progress progress = bar("Evaluate float", truth.length)) {
+            answers[0] = ClassifierImages.top1(floatModel, images.validation(), options, progress);
+        }
+        try (Progress progress = bar("Evaluate int8", truth.length)) {
+            answers[1] = ClassifierImages.top1(int8Model, images.validation(), options, progress);
         }
         int counted = 0;
         int floatRight = 0;
@@ -120,7 +126,7 @@ public final class Quantizer {
         }
         log.printf(Locale.ROOT, "Measuring speed (ONNX Runtime alone, float and int8 taking turns, %d s each)%n",
                 settings.speedRun().toSeconds());
-        List<OrtSpeed> speeds = OrtSpeed.compare(List.of(floatModel, int8Model), row, settings.runtime().withoutMemoryArena(),
+        List<OrtSpeed> speeds = OrtSpeed.compare(List.of(floatModel, int8Model), row, options.runtime(),
                 settings.speedRun(), 2);
         return new Comparison((double) floatRight / counted, (double) int8Right / counted, (double) same / counted, counted,
                 speeds.get(0), speeds.get(1));

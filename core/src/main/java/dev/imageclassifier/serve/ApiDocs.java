@@ -27,6 +27,11 @@ final class ApiDocs {
         return SWAGGER_UI_DIRECTORY + name;
     }
 
+    /** The content type of one of the Swagger UI files served. */
+    static String contentType(String file) {
+        return file.endsWith(".css") ? "text/css" : file.endsWith(".js") ? "text/javascript" : "image/png";
+    }
+
     private static String swaggerUiVersion() {
         try (InputStream in = ApiDocs.class.getResourceAsStream("/META-INF/maven/org.webjars/swagger-ui/pom.properties")) {
             if (in == null) {

@@ -1,14 +1,19 @@
 package dev.imageclassifier.serve;
 
+import dev.imageclassifier.ImageClassifier;
+import dev.imageclassifier.Prediction;
+import dev.imageclassifier.inference.ImagePipeline;
 import dev.imageclassifier.inference.MicroBatcher;
 import dev.imageclassifier.io.Json;
 import dev.imageclassifier.serve.ServedModel.Ready;
 import dev.imageclassifier.serve.Uploads.Upload;
 import dev.imageclassifier.vision.DecodeBudget;
 import io.javalin.Javalin;
+import io.javalin.config.JavalinConfig;
 import io.javalin.config.SizeUnit;
 import io.javalin.http.BadRequestResponse;
 import io.javalin.http.Context;
+import io.javalin.http.Handler;
 import io.javalin.http.HttpResponseException;
 import io.javalin.http.ServiceUnavailableResponse;
 import io.javalin.json.JavalinJackson;
@@ -23,7 +28,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The HTTP API, compatible with the seed's FastAPI service: every route and error mapper is registered in
+ * The HTTP API, compatible with the reference FastAPI/PyTorch service: every route and error mapper is registered in
  * the one {@code Javalin.create} block below. Handlers throw; {@link Problem} decides the status and the
  * {@code {"detail": ...}} body.
  */
@@ -38,12 +43,15 @@ public final class ApiServer implements AutoCloseable {
     private final Uploads uploads;
     private final ClasspathFiles files = new ClasspathFiles();
     private final GracefulHandler graceful = new GracefulHandler();
+    private final UploadReceiver receiver;
     private final Javalin app;
 
     private ApiServer(ServeSettings settings, ServeMetrics metrics) {
         this.settings = settings;
         this.metrics = metrics;
         this.uploads = new Uploads(settings.maxBodyBytes());
+        this.receiver = new UploadReceiver(settings.maxBodyBytes(), settings.receiving(), metrics::refusedUpload);
+        metrics.gauge("http.server.uploads.receiving.bytes", "Memory held by request bodies on their way", receiver::memoryInUse);
         metrics.gauge("http.server.requests.active", "HTTP requests being handled now", graceful::getCurrentRequestCount);
         this.app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
@@ -59,27 +67,30 @@ public final class ApiServer implements AutoCloseable {
             config.jetty.multipartConfig.maxTotalRequestSize(settings.maxBodyBytes(), SizeUnit.BYTES);
             config.jetty.multipartConfig.maxInMemoryFileSize((int) settings.maxBodyBytes() + 1, SizeUnit.BYTES);
             // SIGTERM: stop accepting, let requests in flight finish, answer 503 to new ones on open connections.
+            // Bodies are received before the routes run, without a thread each (Javalin attaches its servlet
+            // handler inside the innermost wrapper: graceful → receiver → routes).
             config.jetty.modifyServer(server -> {
                 server.setStopTimeout(settings.shutdownTimeout().toMillis());
+                graceful.setHandler(receiver);
                 server.setHandler(graceful);
                 server.setErrorHandler(new JsonErrorHandler());
             });
             config.requestLogger.http(metrics::record);
 
-            config.routes.get("/health", this::health);
+            getAndHead(config, "/health", this::health);
             config.routes.post("/predict", this::predict);
             config.routes.post("/predict/batch", this::predictBatch);
-            config.routes.get("/model", this::modelInfo);
-            config.routes.get("/metrics", ctx -> ctx.contentType(ServeMetrics.CONTENT_TYPE).result(metrics.scrape()));
-            config.routes.get("/openapi.json", ctx -> ctx.contentType("application/json").result(ApiDocs.OPENAPI));
-            config.routes.get("/docs", ctx -> ctx.html(ApiDocs.SWAGGER_UI_PAGE));
-            config.routes.get("/docs/swagger-ui.css", ctx -> files.serve(ctx, ApiDocs.swaggerUiFile("swagger-ui.css"), "text/css", DAY));
-            config.routes.get("/docs/swagger-ui-bundle.js",
-                    ctx -> files.serve(ctx, ApiDocs.swaggerUiFile("swagger-ui-bundle.js"), "text/javascript", DAY));
+            getAndHead(config, "/model", this::modelInfo);
+            getAndHead(config, "/metrics", ctx -> ctx.contentType(ServeMetrics.CONTENT_TYPE).result(metrics.scrape()));
+            getAndHead(config, "/openapi.json", ctx -> ctx.contentType("application/json").result(ApiDocs.OPENAPI));
+            getAndHead(config, "/docs", ctx -> ctx.html(ApiDocs.SWAGGER_UI_PAGE));
+            for (String file : List.of("swagger-ui.css", "swagger-ui-bundle.js", "favicon-32x32.png")) {
+                getAndHead(config, "/docs/" + file, ctx -> files.serve(ctx, ApiDocs.swaggerUiFile(file), ApiDocs.contentType(file), DAY));
+            }
             // The web page: plain files calling the same public endpoints as any client.
-            config.routes.get("/", ctx -> files.serve(ctx, "/web/index.html", "text/html; charset=utf-8", 0));
-            config.routes.get("/app.js", ctx -> files.serve(ctx, "/web/app.js", "text/javascript", 0));
-            config.routes.get("/style.css", ctx -> files.serve(ctx, "/web/style.css", "text/css", 0));
+            getAndHead(config, "/", ctx -> files.serve(ctx, "/web/index.html", "text/html; charset=utf-8", 0));
+            getAndHead(config, "/app.js", ctx -> files.serve(ctx, "/web/app.js", "text/javascript", 0));
+            getAndHead(config, "/style.css", ctx -> files.serve(ctx, "/web/style.css", "text/css", 0));
 
             config.routes.exception(HttpResponseException.class, (e, ctx) -> fail(ctx, e));
             config.routes.exception(Exception.class, (e, ctx) -> fail(ctx, e));
@@ -95,7 +106,7 @@ public final class ApiServer implements AutoCloseable {
     public static ApiServer start(ServeSettings settings) {
         ServeMetrics metrics = new ServeMetrics();
         CompletableFuture<ServedModel> loading = CompletableFuture.supplyAsync(() -> ServedModel.load(settings, metrics.registry()),
-                task -> Predictor.daemonThreads("model-loader").newThread(task).start());
+                task -> ImagePipeline.daemonThreads("model-loader").newThread(task).start());
         metrics.bindJvmMeters();
         ApiServer server = new ApiServer(settings, metrics);
         try {
@@ -108,10 +119,10 @@ public final class ApiServer implements AutoCloseable {
         server.model = loading.join();
         LOG.info("Listening on http://{}:{} (docs at /docs)", settings.host(), server.port());
         long decodable = DecodeBudget.PROCESS.capacityBytes() / DecodeBudget.BYTES_PER_PIXEL;
-        if (decodable < settings.maxPixels()) {
+        if (decodable < settings.classifier().maxPixels()) {
             LOG.warn("The Java heap leaves {} MB for decoding: images above {} megapixels get 413 although the limit is {}; "
                     + "raise -Xmx (JAVA_OPTS) or lower --max-megapixels", DecodeBudget.PROCESS.capacityBytes() >> 20,
-                    decodable / 1_000_000, settings.maxPixels() / 1_000_000);
+                    decodable / 1_000_000, settings.classifier().maxPixels() / 1_000_000);
         }
         return server;
     }
@@ -137,24 +148,24 @@ public final class ApiServer implements AutoCloseable {
 
     private void predict(Context ctx) throws Exception {
         long start = System.nanoTime();
-        Ready ready = ready();
+        ImageClassifier classifier = classifier();
         int topK = topK(ctx);
         Upload upload = uploads.read(ctx, "file", 1).get(0);
         long deadline = start + settings.requestTimeout().toNanos();
-        Prediction prediction = await(ready.predictor().submit(upload.bytes(), deadline), deadline);
-        ctx.json(PredictionJson.of(ready.predictor(), prediction, topK, start));
+        Prediction prediction = await(classifier.trySubmit(upload.bytes(), deadline), deadline);
+        ctx.json(PredictionJson.of(prediction, topK, start));
     }
 
     private void predictBatch(Context ctx) {
         long start = System.nanoTime();
-        Ready ready = ready();
+        ImageClassifier classifier = classifier();
         int topK = topK(ctx);
         List<Upload> files = uploads.read(ctx, "files", settings.maxBatchFiles());
         long deadline = start + settings.requestTimeout().toNanos();
         List<CompletableFuture<Prediction>> pending = new ArrayList<>(files.size());
         for (Upload file : files) {
             try {
-                pending.add(ready.predictor().submit(file.bytes(), deadline));
+                pending.add(classifier.trySubmit(file.bytes(), deadline));
             } catch (MicroBatcher.QueueFullException e) {
                 pending.add(CompletableFuture.failedFuture(e));
             }
@@ -164,7 +175,7 @@ public final class ApiServer implements AutoCloseable {
             String name = files.get(i).filename();
             try {
                 Prediction prediction = await(pending.get(i), deadline);
-                results.add(BatchItemJson.success(name, PredictionJson.of(ready.predictor(), prediction, topK, start)));
+                results.add(BatchItemJson.success(name, PredictionJson.of(prediction, topK, start)));
             } catch (Exception e) {
                 Problem problem = Problem.of(e);
                 if (problem.isServerBug()) {
@@ -177,13 +188,13 @@ public final class ApiServer implements AutoCloseable {
     }
 
     private void modelInfo(Context ctx) {
-        ctx.json(ModelInfoJson.of(ready().metadata()));
+        ctx.json(ModelInfoJson.of(classifier().metadata()));
     }
 
-    private Ready ready() {
+    private ImageClassifier classifier() {
         ServedModel current = model;
         if (current instanceof Ready ready) {
-            return ready;
+            return ready.classifier();
         }
         throw new ServiceUnavailableResponse("Model not loaded: " + ((ServedModel.Unavailable) current).reason());
     }
@@ -197,7 +208,7 @@ public final class ApiServer implements AutoCloseable {
         try {
             int k = Integer.parseInt(value.trim());
             if (k >= 1) {
-                return Math.min(k, ready().metadata().labels().size());
+                return Math.min(k, classifier().labels().size());
             }
         } catch (NumberFormatException e) {
             // reported below
@@ -214,12 +225,25 @@ public final class ApiServer implements AutoCloseable {
         }
     }
 
+    /**
+     * GET, and HEAD with the same status and headers (RFC 9110). Javalin answers HEAD itself otherwise: 200 and
+     * text/plain, whatever GET would say.
+     */
+    private static void getAndHead(JavalinConfig config, String path, Handler handler) {
+        config.routes.get(path, handler);
+        config.routes.head(path, handler);
+    }
+
     private static void fail(Context ctx, Exception e) {
         Problem problem = Problem.of(e);
+        if (e instanceof HttpResponseException http && http.getStatus() == 405) {
+            // RFC 9110: a 405 lists the methods the path does take; Javalin found them for its own message.
+            http.getDetails().values().stream().findFirst().ifPresent(methods -> ctx.header("Allow", methods));
+        }
         if (problem.isServerBug()) {
             LOG.error("{} {} failed", ctx.method(), ctx.path(), e);
         } else {
-            LOG.debug("{} {} -> {} {}", ctx.method(), ctx.path(), problem.status(), problem.detail());
+            LOG.debug("{} {} -> {} {}", ctx.method(), ctx.path(), problem.status(), problem.detail(), e); // the full cause, for LOG_LEVEL=debug
         }
         problem(ctx, problem);
     }
@@ -234,10 +258,28 @@ public final class ApiServer implements AutoCloseable {
     /** Graceful stop: Jetty waits for requests in flight, then the model finishes its queue and is freed. */
     @Override
     public void close() {
+        stop();
+    }
+
+    /**
+     * {@link #close()}, telling whether the drain was clean: true when every request in flight was answered
+     * within the shutdown timeout.
+     */
+    public boolean stop() {
         LOG.info("Shutting down: finishing requests in flight");
-        app.stop();
+        try {
+            app.stop();
+        } catch (RuntimeException e) {
+            LOG.warn("Jetty did not stop cleanly: {}", e.getMessage());
+        }
+        long unfinished = graceful.getCurrentRequestCount();
         model.close();
         metrics.close();
+        if (unfinished > 0) {
+            LOG.warn("Stopped with {} requests unanswered after the {} s shutdown timeout", unfinished, settings.shutdownTimeout().toSeconds());
+            return false;
+        }
         LOG.info("Stopped");
+        return true;
     }
 }

@@ -22,6 +22,16 @@ final class JsonErrorHandler extends ErrorHandler {
     protected void generateResponse(Request request, Response response, int code, String message, Throwable cause,
                                     Callback callback) {
         String detail = message == null || message.isBlank() ? HttpStatus.getMessage(code) : message;
+        writeBody(response, code, detail, callback);
+    }
+
+    /** Sets the status and writes {@code {"detail": ...}} (with Retry-After on a 503), completing {@code callback}. */
+    static void write(Response response, int code, String detail, Callback callback) {
+        response.setStatus(code);
+        writeBody(response, code, detail, callback);
+    }
+
+    private static void writeBody(Response response, int code, String detail, Callback callback) {
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
         if (code == HttpStatus.SERVICE_UNAVAILABLE_503) {
             response.getHeaders().put(HttpHeader.RETRY_AFTER, Problem.RETRY_AFTER_SECONDS);

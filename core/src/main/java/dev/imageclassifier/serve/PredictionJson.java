@@ -2,7 +2,8 @@ package dev.imageclassifier.serve;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
-import dev.imageclassifier.model.Classifier.ScoredLabel;
+import dev.imageclassifier.Prediction;
+import dev.imageclassifier.ScoredLabel;
 
 import java.util.List;
 
@@ -22,12 +23,12 @@ public record PredictionJson(@JsonProperty("predicted_class") String predictedCl
     }
 
     /** @param topK 0 for no list */
-    static PredictionJson of(Predictor predictor, Prediction prediction, int topK, long startNanos) {
-        List<ScoredLabel> best = predictor.top(prediction, Math.max(1, topK));
-        Timing timing = new Timing(millis(prediction.preprocessNanos()), millis(prediction.queueNanos()),
-                millis(prediction.inferenceNanos()), millis(System.nanoTime() - startNanos));
-        return new PredictionJson(best.get(0).label(), best.get(0).confidence(), topK > 0 ? best : null,
-                prediction.batchSize(), timing);
+    static PredictionJson of(Prediction prediction, int topK, long startNanos) {
+        Prediction.Timing took = prediction.timing();
+        Timing timing = new Timing(millis(took.preprocessNanos()), millis(took.queueNanos()), millis(took.inferenceNanos()),
+                millis(System.nanoTime() - startNanos));
+        return new PredictionJson(prediction.label(), prediction.confidence(), topK > 0 ? prediction.top(topK) : null,
+                took.batchSize(), timing);
     }
 
     private static double millis(long nanos) {

@@ -3,7 +3,9 @@ package dev.imageclassifier.serve;
 import dev.imageclassifier.inference.MicroBatcher;
 import io.javalin.http.Context;
 import io.javalin.router.Endpoint;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -11,16 +13,18 @@ import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
  * The server's Prometheus meters: HTTP requests by route and status with a latency histogram (here),
- * batching and inference meters (registered by {@link MicroBatcher} and {@link Predictor}), and the JVM's.
+ * batching and inference meters (registered by {@link MicroBatcher} and {@link dev.imageclassifier.inference.ImagePipeline}), and the JVM's.
  */
 public final class ServeMetrics implements AutoCloseable {
 
@@ -34,28 +38,61 @@ public final class ServeMetrics implements AutoCloseable {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
 
-    /** Adds the JVM's own meters (memory, GC, threads, CPU, uptime). */
+    /**
+     * Adds the JVM's own meters (memory, GC, threads, CPU, uptime), named as Prometheus expects so that
+     * {@code promtool check metrics} passes: Micrometer's {@code process.cpu.time} counts nanoseconds
+     * ({@code process_cpu_time_ns_total}: an abbreviated unit), so the process CPU time is exported as
+     * Prometheus' usual {@code process_cpu_seconds_total} instead; {@code system.cpu.count} is a gauge whose
+     * name ends like a summary's count, so it becomes {@code system_cpus}.
+     */
     public void bindJvmMeters() {
+        registry.config().meterFilter(MeterFilter.deny(id -> id.getName().equals("process.cpu.time")));
+        registry.config().meterFilter(new MeterFilter() {
+            @Override
+            public Meter.Id map(Meter.Id id) {
+                return id.getName().equals("system.cpu.count") ? id.withName("system.cpus") : id;
+            }
+        });
         new JvmMemoryMetrics().bindTo(registry);
         gcMetrics.bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);
         new UptimeMetrics().bindTo(registry);
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+            FunctionCounter.builder("process.cpu", os, bean -> bean.getProcessCpuTime() / 1e9).baseUnit("seconds")
+                    .description("CPU time used by the server process").register(registry);
+        }
     }
 
     public MeterRegistry registry() {
         return registry;
     }
 
-    /** Records one finished request; the route is the matched path template, so unknown paths share one tag. */
+    /**
+     * Records one finished request. The route is the matched path template, so unknown paths share one tag;
+     * a 405 names the route whose method was wrong (a 405 only happens on a route's own path).
+     */
     public void record(Context ctx, Float millis) {
         Endpoint endpoint = ctx.endpoints().matchedHttpEndpoint();
-        String route = endpoint != null ? endpoint.path : ctx.statusCode() == 404 ? "NOT_FOUND" : "static";
+        String route = endpoint != null ? endpoint.path
+                : ctx.statusCode() == 405 ? withoutTrailingSlash(ctx.path())
+                : ctx.statusCode() == 404 ? "NOT_FOUND" : "UNMATCHED";
         Timer.builder("http.server.requests").description("HTTP requests by route and status")
                 .tags("method", ctx.method().name(), "route", route, "status", Integer.toString(ctx.statusCode()))
                 .serviceLevelObjectives(LATENCY_BUCKETS)
                 .register(registry)
                 .record((long) (millis * 1_000_000), TimeUnit.NANOSECONDS);
+    }
+
+    /** Counts a request body refused before the routes saw it ({@code slow}, {@code too_large}, {@code busy}). */
+    public void refusedUpload(String reason) {
+        io.micrometer.core.instrument.Counter.builder("http.server.uploads.refused")
+                .description("Request bodies refused before the routes: too slow, too large, or no memory left for them")
+                .tag("reason", reason).register(registry).increment();
+    }
+
+    private static String withoutTrailingSlash(String path) {
+        return path.length() > 1 && path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
     }
 
     /** A gauge read from {@code value} at each scrape. */

@@ -1,9 +1,9 @@
 package dev.imageclassifier.serve;
 
+import dev.imageclassifier.ImageClassifier;
+import dev.imageclassifier.Prediction;
 import dev.imageclassifier.io.Json;
-import dev.imageclassifier.model.Classifier;
 import dev.imageclassifier.model.InvalidModelException;
-import dev.imageclassifier.model.ModelMetadata;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -13,7 +13,6 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -26,10 +25,10 @@ public sealed interface ServedModel extends AutoCloseable {
     String LOADING = "The model is still loading";
 
     /** A loaded, warmed-up model. */
-    record Ready(Predictor predictor, ModelMetadata metadata) implements ServedModel {
+    record Ready(ImageClassifier classifier) implements ServedModel {
         @Override
         public void close() {
-            predictor.close();
+            classifier.close();
         }
     }
 
@@ -43,44 +42,31 @@ public sealed interface ServedModel extends AutoCloseable {
     @Override
     void close();
 
-    /**
-     * Models up to this size get a second, single-threaded session for batches that run side by side
-     * (about 20 % more images per second for MobileNetV2-int8). A second session costs about three times
-     * the file in memory, so larger models (ResNet-50: +350 MiB) keep one.
-     */
-    long PARALLEL_SESSION_MAX_BYTES = 32L << 20;
-
     /** Loads the classifier named in the settings and runs one image through the whole path. */
     static ServedModel load(ServeSettings settings, MeterRegistry registry) {
         long start = System.nanoTime();
-        Classifier classifier;
-        Classifier parallel = null;
+        ImageClassifier classifier;
         try {
-            classifier = Classifier.load(settings.model(), settings.runtime());
-            if (settings.runtime().parallelRuns() > 1 && Files.size(settings.model()) <= PARALLEL_SESSION_MAX_BYTES) {
-                parallel = Classifier.load(settings.model(), settings.runtime().singleThreadedRuns());
-            }
-        } catch (InvalidModelException | IOException e) {
+            classifier = ImageClassifier.load(settings.model(), settings.classifier().toBuilder().meterRegistry(registry).build());
+        } catch (InvalidModelException e) {
             log().error("No model to serve: {}", e.getMessage());
-            return new Unavailable(e.getMessage());
+            return new Unavailable(ModelProblem.describe(settings.model(), e));
         }
-        Predictor predictor = new Predictor(classifier, parallel, settings, registry);
         try {
             // The first run allocates ONNX Runtime's buffers, loads the decoders and sets up Jackson's
             // serializers: pay for it here, beside Jetty's start-up, not on the first request.
             long warmUpStart = System.nanoTime();
-            Prediction prediction = predictor.submit(warmUpImage(), warmUpStart + TimeUnit.SECONDS.toNanos(60)).get(60, TimeUnit.SECONDS);
-            Json.compact(PredictionJson.of(predictor, prediction, 5, warmUpStart));
+            Prediction prediction = classifier.submit(warmUpImage()).get(60, TimeUnit.SECONDS);
+            Json.compact(PredictionJson.of(prediction, 5, warmUpStart));
         } catch (Exception e) {
-            predictor.close();
+            classifier.close();
             log().error("The model failed its warm-up run", e);
-            return new Unavailable("The model failed its warm-up run: " + e.getMessage());
+            return new Unavailable(ModelProblem.WARM_UP_FAILED);
         }
         log().info("Serving {} ({} classes, backbone {}), loaded and warmed up in {} ms", settings.model(),
                 classifier.labels().size(), classifier.metadata().backboneName(), (System.nanoTime() - start) / 1_000_000);
-        return new Ready(predictor, classifier.metadata());
+        return new Ready(classifier);
     }
-
     /** Looked up when needed, not at class set-up: logging's own start-up then overlaps ONNX Runtime's. */
     private static Logger log() {
         return LoggerFactory.getLogger(ServedModel.class);

@@ -3,6 +3,8 @@ package dev.imageclassifier.serve;
 import io.javalin.http.BadRequestResponse;
 import io.javalin.http.ContentTooLargeResponse;
 import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import io.javalin.http.HttpStatus;
 import io.javalin.http.UploadedFile;
 
 import java.io.IOException;
@@ -14,13 +16,13 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * Takes the uploaded files out of a multipart request: the size limit is checked against Content-Length
- * before a byte is read, and the multipart parser keeps every part in memory (see {@link ApiServer}), so
+ * Takes the uploaded files out of a multipart request whose body {@link UploadReceiver} has already received
+ * (within the size limit); the multipart parser keeps every part in memory (see {@link ApiServer}), so
  * uploads never touch the disk. Missing, misnamed and malformed uploads become 400s worded for people.
  */
 final class Uploads {
 
-    /** The seed API's wording, kept exactly: clients compare it. */
+    /** The reference FastAPI service's wording, kept exactly: clients compare it. */
     static final String NO_FILE = "No file uploaded";
 
     /**
@@ -34,9 +36,6 @@ final class Uploads {
     record Upload(String filename, byte[] bytes) {
     }
 
-    /** Oversized bodies are read and thrown away up to this many times the limit, then the connection is dropped. */
-    private static final int DRAIN_LIMIT_FACTOR = 4;
-
     private final long maxBodyBytes;
 
     Uploads(long maxBodyBytes) {
@@ -46,10 +45,6 @@ final class Uploads {
     /** The files of one form field; at least one, at most {@code maxFiles}. */
     List<Upload> read(Context ctx, String field, int maxFiles) {
         long declared = ctx.req().getContentLengthLong();
-        if (declared > maxBodyBytes) {
-            drain(ctx);
-            throw tooLarge(declared);
-        }
         if (!ctx.isMultipartFormData()) {
             String type = ctx.contentType();
             if (declared <= 0 && (type == null || type.isBlank())) {
@@ -70,7 +65,7 @@ final class Uploads {
         List<Upload> uploads = new ArrayList<>(files.size());
         for (UploadedFile file : files) {
             if (file.size() > maxBodyBytes) {
-                throw tooLarge(file.size());
+                throw new ContentTooLargeResponse(tooLargeDetail(file.size(), maxBodyBytes));
             }
             uploads.add(new Upload(file.filename(), bytes(file)));
         }
@@ -82,34 +77,7 @@ final class Uploads {
         try {
             return ctx.uploadedFiles(field);
         } catch (Exception e) {
-            RuntimeException problem = malformed(e);
-            if (problem instanceof ContentTooLargeResponse) {
-                drain(ctx);
-            }
-            throw problem;
-        }
-    }
-
-    /**
-     * Reads and discards the rest of an oversized body (up to {@link #DRAIN_LIMIT_FACTOR} times the limit)
-     * before answering 413, then closes the connection. Closing on unread bytes makes the kernel reset it,
-     * and a client still sending (one without {@code Expect: 100-continue}) would lose the 413 and see only
-     * a reset; and after a failed multipart parse the connection is not fit for another request.
-     */
-    private void drain(Context ctx) {
-        ctx.header("Connection", "close");
-        if ("100-continue".equalsIgnoreCase(ctx.header("Expect"))) {
-            return; // the client waits for our go-ahead before sending the body: it never comes
-        }
-        long budget = DRAIN_LIMIT_FACTOR * maxBodyBytes;
-        byte[] scratch = new byte[64 * 1024];
-        try (InputStream in = ctx.req().getInputStream()) {
-            int read;
-            while (budget > 0 && (read = in.read(scratch)) >= 0) {
-                budget -= read;
-            }
-        } catch (IOException | RuntimeException e) {
-            // the client went away, or the body is already consumed: nothing left to do
+            throw malformed(e);
         }
     }
 
@@ -123,23 +91,30 @@ final class Uploads {
 
     /**
      * Jetty's multipart parser fails with generic exceptions wrapped several times over; its root cause
-     * tells a size overrun ("max length exceeded", "max file size exceeded") from a broken body.
+     * tells oversized part headers ("headers max length exceeded") and size overruns ("max length exceeded",
+     * "max file size exceeded") from a broken body. The whole body is within the limit by now ({@link
+     * UploadReceiver}), so an overrun here is one part's.
      */
     private RuntimeException malformed(Exception e) {
         Throwable root = e;
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
         }
-        String reason = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
-        if (reason.toLowerCase(Locale.ROOT).matches(".*max.*exceeded.*")) {
-            return tooLarge(-1);
+        String reason = root.getMessage() == null ? "the body ended early or is not valid multipart" : root.getMessage();
+        String lower = reason.toLowerCase(Locale.ROOT);
+        if (lower.contains("headers max length exceeded")) {
+            return new HttpResponseException(HttpStatus.REQUEST_HEADER_FIELDS_TOO_LARGE.getCode(),
+                    "Request Header Fields Too Large: the headers of a multipart part are over " + reason.replaceAll("\\D+", "") + " bytes");
+        }
+        if (lower.matches(".*max.*exceeded.*")) {
+            return new ContentTooLargeResponse(tooLargeDetail(-1, maxBodyBytes));
         }
         return new BadRequestResponse("Malformed multipart/form-data body: " + reason);
     }
 
-    private ContentTooLargeResponse tooLarge(long bytes) {
+    /** The 413 detail: the size when known (negative when not), and the limit. */
+    static String tooLargeDetail(long bytes, long maxBodyBytes) {
         String size = bytes > 0 ? String.format(Locale.ROOT, "%.1f MiB is", bytes / 1048576.0) : "the upload is";
-        return new ContentTooLargeResponse(String.format(Locale.ROOT, "File too large: %s above the limit of %.1f MiB",
-                size, maxBodyBytes / 1048576.0));
+        return String.format(Locale.ROOT, "File too large: %s above the limit of %.1f MiB", size, maxBodyBytes / 1048576.0);
     }
 }

@@ -2,7 +2,7 @@ package dev.imageclassifier.train;
 
 /**
  * The trained softmax head in the form ONNX's {@code Gemm(transB=1)} wants: weights row-major
- * [classes × dim], one bias per class. Feature standardisation is already folded in.
+ * [classes × dim], one bias per class, applied to the raw backbone features.
  */
 public record LinearHead(int dim, int classes, float[] weights, float[] bias) {
 

@@ -1,12 +1,12 @@
 package dev.imageclassifier.train;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
+
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
- * Classification metrics with scikit-learn's definitions (so numbers compare with the seed's): precision
+ * Classification metrics with scikit-learn's definitions (so numbers compare with the reference service's): precision
  * of a class never predicted is 0, weighted averages weight by support, balanced accuracy is the mean
  * recall over classes present in the truth.
  */
@@ -157,45 +157,46 @@ public final class Metrics {
     }
 
     /** The headline numbers, for the model's metadata. */
-    public Map<String, Object> headline() {
-        Map<String, Object> map = new LinkedHashMap<>();
-        map.put("accuracy", accuracy());
-        map.put("top5_accuracy", top5Accuracy());
-        map.put("precision_weighted", precisionWeighted());
-        map.put("recall_weighted", recallWeighted());
-        map.put("f1_weighted", f1Weighted());
-        map.put("balanced_accuracy", balancedAccuracy());
-        map.put("val_images", total);
-        return map;
+    public Headline headline() {
+        return new Headline(accuracy(), top5Accuracy(), precisionWeighted(), recallWeighted(), f1Weighted(), balancedAccuracy(),
+                total);
     }
 
-    /** Everything: the seed's keys first, then the rest. */
-    public Map<String, Object> toMap() {
-        Map<String, Object> map = new LinkedHashMap<>();
-        map.put("accuracy", accuracy());
-        map.put("precision_weighted", precisionWeighted());
-        map.put("recall_weighted", recallWeighted());
-        map.put("confusion_matrix", confusion);
-        map.put("f1_weighted", f1Weighted());
-        map.put("precision_macro", precisionMacro());
-        map.put("recall_macro", recallMacro());
-        map.put("f1_macro", f1Macro());
-        map.put("top5_accuracy", top5Accuracy());
-        map.put("balanced_accuracy", balancedAccuracy());
-        map.put("class_names", classNames);
-        List<Map<String, Object>> perClass = new ArrayList<>();
+    /** Everything, as {@code metrics.json} shows it: the reference service's keys first, then the rest. */
+    public Report report() {
+        List<ClassReport> perClass = new ArrayList<>();
         for (int c = 0; c < classNames.size(); c++) {
-            Map<String, Object> row = new LinkedHashMap<>();
-            row.put("class", classNames.get(c));
-            row.put("precision", precision(c));
-            row.put("recall", recall(c));
-            row.put("f1", f1(c));
-            row.put("support", support(c));
-            perClass.add(row);
+            perClass.add(new ClassReport(classNames.get(c), precision(c), recall(c), f1(c), support(c)));
         }
-        map.put("per_class", perClass);
-        map.put("val_images", total);
-        map.put("correct", correct);
-        return map;
+        return new Report(accuracy(), precisionWeighted(), recallWeighted(), confusion, f1Weighted(), precisionMacro(),
+                recallMacro(), f1Macro(), top5Accuracy(), balancedAccuracy(), classNames, perClass, total, correct);
+    }
+
+    /** The headline numbers of a model, kept in its metadata. */
+    public record Headline(double accuracy, @JsonProperty("top5_accuracy") double top5Accuracy,
+                           @JsonProperty("precision_weighted") double precisionWeighted,
+                           @JsonProperty("recall_weighted") double recallWeighted,
+                           @JsonProperty("f1_weighted") double f1Weighted,
+                           @JsonProperty("balanced_accuracy") double balancedAccuracy,
+                           @JsonProperty("val_images") int valImages) {
+    }
+
+    /** Every metric; the confusion matrix rows and columns follow {@code classNames}. */
+    public record Report(double accuracy, @JsonProperty("precision_weighted") double precisionWeighted,
+                         @JsonProperty("recall_weighted") double recallWeighted,
+                         @JsonProperty("confusion_matrix") int[][] confusionMatrix,
+                         @JsonProperty("f1_weighted") double f1Weighted,
+                         @JsonProperty("precision_macro") double precisionMacro,
+                         @JsonProperty("recall_macro") double recallMacro,
+                         @JsonProperty("f1_macro") double f1Macro,
+                         @JsonProperty("top5_accuracy") double top5Accuracy,
+                         @JsonProperty("balanced_accuracy") double balancedAccuracy,
+                         @JsonProperty("class_names") List<String> classNames,
+                         @JsonProperty("per_class") List<ClassReport> perClass,
+                         @JsonProperty("val_images") int valImages, int correct) {
+    }
+
+    /** One class's row of the report. */
+    public record ClassReport(@JsonProperty("class") String name, double precision, double recall, double f1, int support) {
     }
 }

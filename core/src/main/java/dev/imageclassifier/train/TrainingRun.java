@@ -1,23 +1,24 @@
 package dev.imageclassifier.train;
 
-import ai.onnxruntime.OrtException;
 import dev.imageclassifier.data.DatasetException;
 import dev.imageclassifier.data.LabeledImage;
 import dev.imageclassifier.data.SplitManifest;
 import dev.imageclassifier.data.Subset;
+import dev.imageclassifier.inference.MicroBatcher.QueueFullException;
 import dev.imageclassifier.io.AtomicFiles;
 import dev.imageclassifier.io.Json;
 import dev.imageclassifier.io.Progress;
 import dev.imageclassifier.model.BackboneGraph;
 import dev.imageclassifier.model.ClassifierGraph;
+import dev.imageclassifier.model.Int8Arithmetic;
 import dev.imageclassifier.model.InvalidModelException;
 import dev.imageclassifier.model.ModelMetadata;
-import dev.imageclassifier.model.OnnxModel;
-import dev.imageclassifier.model.RuntimeOptions;
 import dev.imageclassifier.vision.Preprocessing;
+import dev.imageclassifier.vision.View;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -26,160 +27,193 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.UUID;
 
 /**
  * One training run, end to end: split manifest → backbone features (cached) → softmax head →
- * validation metrics → the one-file classifier and {@code metrics.json}, both written atomically, so a
- * failed run leaves the previous model in place.
+ * validation metrics → the one-file classifier and {@code metrics.json}. The outputs are checked before
+ * the long work and written together at the end, so a failed run leaves the previous pair in place.
  */
 public final class TrainingRun {
-
-    /** Everything a run needs. {@code cacheDir} null disables the feature cache. */
-    public record Options(Path split, Path backbone, String backboneName, Path model, Path results, Path cacheDir,
-                          Recipe recipe, Long seed, RuntimeOptions runtime, int decodeThreads, int batchSize,
-                          boolean progress, String projectVersion) {
-    }
 
     /** What a run produced. */
     public record Summary(Metrics metrics, int valImages, double imagesPerSecond, double trainingSeconds,
                           double totalSeconds, int bestEpoch) {
     }
 
-    private final Options options;
+    /** The split, read and checked: labels in output order, and the seed the run uses. */
+    private record Dataset(SplitManifest manifest, List<String> labels, List<LabeledImage> train, List<LabeledImage> val,
+                           long seed) {
+    }
+
+    /** The features of the images that could be used, with their class indices. */
+    private record Samples(float[][][] train, int[] trainLabels, float[][] val, int[] valLabels) {
+    }
+
+    private final TrainingOptions options;
     private final PrintWriter log;
 
-    public TrainingRun(Options options, PrintWriter log) {
+    public TrainingRun(TrainingOptions options, PrintWriter log) {
         this.options = options;
         this.log = log;
     }
 
-    public Summary run() throws DatasetException, InvalidModelException, IOException, OrtException, InterruptedException {
+    public Summary run() throws DatasetException, InvalidModelException, IOException, InterruptedException, QueueFullException {
         long start = System.nanoTime();
+        Dataset data = readSplit();
+        checkOutputs();
+        BackboneGraph backbone = BackboneGraph.load(options.backbone(), options.backboneName());
+        Preprocessing preprocessing = Preprocessing.IMAGENET;
+        FeatureExtractor.Result features;
+        int featureDim;
+        try (FeatureExtractor extractor = new FeatureExtractor(backbone, preprocessing, cache(backbone, preprocessing),
+                options.runtime(), options.decodeThreads(), options.batchSize())) {
+            featureDim = extractor.featureDim();
+            log.printf(Locale.ROOT, "Backbone %s (%s…): %d-d features from the %s%n", backbone.name(),
+                    backbone.sha256().substring(0, 12), featureDim, backbone.featureSource());
+            features = extract(extractor, data);
+        }
+        Samples samples = samples(features, data);
+        HeadTrainer.Result head = trainHead(samples, data);
+        Metrics metrics = validate(head.head(), samples, data.labels());
+        double total = (System.nanoTime() - start) / 1e9;
+        write(backbone, featureDim, preprocessing, data, samples, features, head, metrics, total);
+        return new Summary(metrics, samples.val().length, features.imagesPerSecond(), head.seconds(), total, head.bestEpoch());
+    }
+
+    private Dataset readSplit() throws DatasetException {
         SplitManifest split = SplitManifest.read(options.split());
-        long seed = options.seed() != null ? options.seed() : split.seed();
-        Recipe recipe = options.recipe();
-        List<String> labels = split.labels();
         List<LabeledImage> train = split.subset(Subset.TRAIN);
         List<LabeledImage> val = split.subset(Subset.VAL);
         if (train.isEmpty() || val.isEmpty()) {
             throw new DatasetException(options.split() + " needs both training and validation images");
         }
-        BackboneGraph backbone = BackboneGraph.load(options.backbone(), options.backboneName());
-        Preprocessing preprocessing = Preprocessing.IMAGENET;
-        FeatureCache cache = options.cacheDir() == null ? FeatureCache.disabled()
-                : new FeatureCache(options.cacheDir(), backbone.sha256(), backbone.featureSource(), preprocessing);
+        return new Dataset(split, split.labels(), train, val, options.seed() != null ? options.seed() : split.seed());
+    }
 
-        List<View> trainViews = trainingViews(recipe, seed);
+    /** Fails now, not after the long work, when the model, metrics or cache cannot be written. */
+    private void checkOutputs() throws IOException {
+        AtomicFiles.checkWritable(options.model(), Files.size(options.backbone()) + (16L << 20));
+        AtomicFiles.checkWritable(metricsFile(), 16L << 20);
+        if (options.cacheDir() != null) {
+            try {
+                AtomicFiles.checkWritable(options.cacheDir().resolve("features.check"), 64L << 20);
+            } catch (IOException e) {
+                throw new IOException("feature cache: " + e.getMessage() + " (choose another with --cache-dir, or --no-cache)", e);
+            }
+        }
+    }
+
+    private FeatureCache cache(BackboneGraph backbone, Preprocessing preprocessing) {
+        return options.cacheDir() == null ? FeatureCache.disabled()
+                : new FeatureCache(options.cacheDir(), backbone.sha256(), backbone.featureSource() + Int8Arithmetic.cacheTag(),
+                        preprocessing);
+    }
+
+    private FeatureExtractor.Result extract(FeatureExtractor extractor, Dataset data)
+            throws InterruptedException, QueueFullException {
+        List<View> trainViews = trainingViews(options.recipe(), data.seed());
         List<View> valViews = List.of(View.CENTER);
         List<Path> files = new ArrayList<>();
-        train.forEach(image -> files.add(split.resolve(image)));
-        val.forEach(image -> files.add(split.resolve(image)));
-
+        data.train().forEach(image -> files.add(data.manifest().resolve(image)));
+        data.val().forEach(image -> files.add(data.manifest().resolve(image)));
+        log.printf(Locale.ROOT, "Extracting features: %d training images × %d views + %d validation images%n",
+                data.train().size(), trainViews.size(), data.val().size());
         FeatureExtractor.Result features;
-        int featureDim;
-        try (OnnxModel model = FeatureExtractor.openBackbone(backbone, options.runtime().singleThreadedRuns())) {
-            FeatureExtractor extractor = new FeatureExtractor(model, preprocessing, cache, options.decodeThreads(),
-                    options.runtime().parallelRuns(), options.batchSize());
-            featureDim = extractor.featureDim();
-            log.printf(Locale.ROOT, "Backbone %s (%s…): %d-d features from the %s%n", backbone.name(),
-                    backbone.sha256().substring(0, 12), featureDim, backbone.featureSource());
-            log.printf(Locale.ROOT, "Extracting features: %d training images × %d views + %d validation images%n",
-                    train.size(), trainViews.size(), val.size());
-            try (Progress progress = bar("Features", files.size(), "img")) {
-                features = extractor.extract(files, i -> i < train.size() ? trainViews : valViews, progress);
-            }
-            log.printf(Locale.ROOT, "Features: %d computed (%.1f img/s), %d from cache, %.1f s%n",
-                    features.computed(), features.imagesPerSecond(), features.cached(), features.seconds());
+        try (Progress progress = bar("Features", files.size(), "img")) {
+            features = extractor.extract(files, i -> i < data.train().size() ? trainViews : valViews, progress);
         }
-        reportFailures(features.failures());
+        log.println(features.computed() == 0 ? String.format(Locale.ROOT, "Features: all %d from cache, %.1f s", features.cached(), features.seconds())
+                : String.format(Locale.ROOT, "Features: %d computed (%.1f img/s), %d from cache, %.1f s",
+                features.computed(), features.imagesPerSecond(), features.cached(), features.seconds()));
+        if (features.cacheErrors() > 0) {
+            log.printf(Locale.ROOT, "warning: %d feature(s) could not be written to the cache; they will be computed again%n",
+                    features.cacheErrors());
+        }
+        reportSkipped(features.skipped());
+        return features;
+    }
 
-        // Failed images leave the run; the rest keep their order.
-        List<float[][]> trainRows = new ArrayList<>();
+    /** The usable images' features and class indices; skipped images leave the run, the rest keep their order. */
+    private Samples samples(FeatureExtractor.Result features, Dataset data) throws DatasetException {
+        List<float[][]> train = new ArrayList<>();
         List<Integer> trainLabels = new ArrayList<>();
-        for (int i = 0; i < train.size(); i++) {
-            if (features.features()[i] != null) {
-                trainRows.add(features.features()[i]);
-                trainLabels.add(labels.indexOf(train.get(i).label()));
-            }
-        }
-        List<float[]> valRows = new ArrayList<>();
+        List<float[]> val = new ArrayList<>();
         List<Integer> valLabels = new ArrayList<>();
-        for (int i = 0; i < val.size(); i++) {
-            float[][] row = features.features()[train.size() + i];
-            if (row != null) {
-                valRows.add(row[0]);
-                valLabels.add(labels.indexOf(val.get(i).label()));
+        int trainCount = data.train().size();
+        for (int i = 0; i < features.features().length; i++) {
+            float[][] views = features.features()[i];
+            if (views == null) {
+                continue;
+            }
+            LabeledImage image = i < trainCount ? data.train().get(i) : data.val().get(i - trainCount);
+            int label = data.labels().indexOf(image.label());
+            if (i < trainCount) {
+                train.add(views);
+                trainLabels.add(label);
+            } else {
+                val.add(views[0]);
+                valLabels.add(label);
             }
         }
-
-        if (trainRows.isEmpty() || valRows.isEmpty()) {
-            throw new DatasetException("No decodable " + (trainRows.isEmpty() ? "training" : "validation") + " images left in "
-                    + options.split() + " (" + features.failures().size() + " could not be read)");
+        if (train.isEmpty() || val.isEmpty()) {
+            throw new DatasetException("No decodable " + (train.isEmpty() ? "training" : "validation") + " images left in "
+                    + options.split() + " (" + features.skipped().size() + " could not be read)");
         }
-        log.printf(Locale.ROOT, "Training the head (%s recipe): %d images, %d classes, up to %d epochs%s%n",
-                recipe.name(), trainRows.size(), labels.size(), recipe.epochs(),
-                recipe.heads() > 1 ? ", the average of " + recipe.heads() + " heads" : "");
-        HeadTrainer.Result head;
-        try (Progress progress = bar("Epochs", recipe.epochs(), "epoch")) {
-            head = new HeadTrainer(recipe, seed, options.runtime()).train(trainRows.toArray(float[][][]::new),
-                    trainLabels.stream().mapToInt(Integer::intValue).toArray(), labels.size(), progress);
-        }
+        return new Samples(train.toArray(float[][][]::new), ints(trainLabels), val.toArray(float[][]::new), ints(valLabels));
+    }
 
-        float[][] probabilities = new float[valRows.size()][];
+    private HeadTrainer.Result trainHead(Samples samples, Dataset data) throws IOException {
+        Recipe recipe = options.recipe();
+        log.printf(Locale.ROOT, "Training the head (%s recipe): %d images, %d classes, up to %d epochs%s%s%n",
+                recipe.name(), samples.train().length, data.labels().size(), recipe.epochs(),
+                recipe.heads() > 1 ? ", the average of " + recipe.heads() + " heads" : "",
+                recipe.weightDecayCandidates().isEmpty() ? "" : ", weight decay chosen on the hold-out from "
+                        + recipe.weightDecayCandidates());
+        try (Progress progress = bar("Epochs", HeadTrainer.progressEpochs(recipe, samples.train()), "epoch")) {
+            return new HeadTrainer(recipe, data.seed(), options.runtime())
+                    .train(samples.train(), samples.trainLabels(), data.labels().size(), progress);
+        } catch (ai.onnxruntime.OrtException e) {
+            throw new IOException("the head's training graph failed: " + e.getMessage(), e);
+        }
+    }
+
+    private static Metrics validate(LinearHead head, Samples samples, List<String> labels) {
+        float[][] probabilities = new float[samples.val().length][];
         for (int i = 0; i < probabilities.length; i++) {
-            probabilities[i] = head.head().probabilities(valRows.get(i));
+            probabilities[i] = head.probabilities(samples.val()[i]);
         }
-        Metrics metrics = Metrics.of(labels, valLabels.stream().mapToInt(Integer::intValue).toArray(), probabilities);
+        return Metrics.of(labels, samples.valLabels(), probabilities);
+    }
 
-        double total = (System.nanoTime() - start) / 1e9;
-        Map<String, Object> training = new LinkedHashMap<>();
-        training.put("recipe", recipe.toMap());
-        training.put("seed", seed);
-        training.put("split_fingerprint", split.fingerprint());
-        training.put("files_fingerprint", split.filesFingerprint());
-        training.put("train_images", trainRows.size());
-        training.put("val_images", valRows.size());
-        training.put("best_epoch", head.bestEpoch());
+    /** The classifier file and metrics.json, both or neither; the same run id in each. */
+    private void write(BackboneGraph backbone, int featureDim, Preprocessing preprocessing, Dataset data, Samples samples,
+                       FeatureExtractor.Result features, HeadTrainer.Result head, Metrics metrics, double totalSeconds)
+            throws IOException {
+        String runId = UUID.randomUUID().toString();
         String created = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
-        ModelMetadata metadata = new ModelMetadata(labels, preprocessing, backbone.name(), backbone.sha256(), featureDim,
-                training, metrics.headline(), created, options.projectVersion());
+        SplitManifest split = data.manifest();
+        TrainingReport.Facts facts = new TrainingReport.Facts(options.recipe(), head.weightDecay(), data.seed(), split.fingerprint(),
+                split.filesFingerprint(), samples.train().length, samples.val().length, head.bestEpoch(), runId);
+        ModelMetadata metadata = new ModelMetadata(data.labels(), preprocessing, backbone.name(), backbone.sha256(), featureDim,
+                Json.toMap(facts), Json.toMap(metrics.headline()), created, options.projectVersion(), options.backboneUrl());
+        TrainingReport report = new TrainingReport(metrics.report(),
+                new TrainingReport.Backbone(backbone.name(), backbone.sha256(), featureDim, backbone.featureSource()),
+                options.recipe(), TrainingReport.Regularization.of(head), data.seed(),
+                new TrainingReport.Split(options.split().toString(), split.fingerprint(), samples.train().length,
+                        samples.val().length, features.skipped().size()),
+                new TrainingReport.Timings(features.seconds(), features.imagesPerSecond(), features.computed(), features.cached(),
+                        head.seconds(), totalSeconds),
+                head.history().stream().map(TrainingReport.Epoch::of).toList(), head.bestEpoch(), options.model().toString(),
+                runId, created, options.projectVersion());
+        Map<Path, AtomicFiles.Writer> outputs = new LinkedHashMap<>();
+        outputs.put(metricsFile(), out -> out.write(Json.pretty(report)));
+        outputs.put(options.model(), ClassifierGraph.build(backbone, head.head().weights(), head.head().bias(), metadata)::writeTo);
+        AtomicFiles.writeTogether(outputs);
+    }
 
-        Map<String, Object> report = new LinkedHashMap<>(metrics.toMap());
-        report.put("backbone", Map.of("name", backbone.name(), "sha256", backbone.sha256(), "feature_dim", featureDim,
-                "feature_source", backbone.featureSource()));
-        report.put("recipe", recipe.toMap());
-        report.put("seed", seed);
-        report.put("split", Map.of("manifest", options.split().toString(), "fingerprint", split.fingerprint(),
-                "train_images", trainRows.size(), "val_images", valRows.size(), "skipped_images", features.failures().size()));
-        Map<String, Object> timings = new LinkedHashMap<>();
-        timings.put("feature_extraction_seconds", features.seconds());
-        timings.put("feature_extraction_images_per_second", features.imagesPerSecond());
-        timings.put("features_computed", features.computed());
-        timings.put("features_from_cache", features.cached());
-        timings.put("head_training_seconds", head.seconds());
-        timings.put("total_seconds", total);
-        report.put("timings", timings);
-        List<Map<String, Object>> history = new ArrayList<>();
-        for (HeadTrainer.Epoch epoch : head.history()) {
-            Map<String, Object> row = new LinkedHashMap<>();
-            row.put("epoch", epoch.epoch());
-            row.put("learning_rate", epoch.learningRate());
-            row.put("train_loss", epoch.trainLoss());
-            if (!Double.isNaN(epoch.holdoutAccuracy())) {
-                row.put("holdout_accuracy", epoch.holdoutAccuracy());
-                row.put("holdout_loss", epoch.holdoutLoss());
-            }
-            history.add(row);
-        }
-        report.put("history", history);
-        report.put("best_epoch", head.bestEpoch());
-        report.put("model", options.model().toString());
-        report.put("created_at", created);
-        report.put("project_version", options.projectVersion());
-
-        ClassifierGraph.write(ClassifierGraph.build(backbone, head.head().weights(), head.head().bias(), metadata), options.model());
-        AtomicFiles.write(options.results().resolve("metrics.json"), Json.pretty(report));
-        return new Summary(metrics, valRows.size(), features.imagesPerSecond(), head.seconds(), total, head.bestEpoch());
+    private Path metricsFile() {
+        return options.results().resolve("metrics.json");
     }
 
     /** The cached views each training image contributes, in a fixed order (the centre crop first). */
@@ -197,15 +231,19 @@ public final class TrainingRun {
         return views;
     }
 
-    private void reportFailures(List<FeatureExtractor.Failure> failures) {
-        if (failures.isEmpty()) {
+    private void reportSkipped(List<SkippedImage> skipped) {
+        if (skipped.isEmpty()) {
             return;
         }
-        log.printf(Locale.ROOT, "warning: skipped %d image(s) that could not be decoded, e.g.:%n", failures.size());
-        failures.stream().limit(5).forEach(f -> log.printf(Locale.ROOT, "  %s: %s%n", f.path(), f.reason()));
+        log.printf(Locale.ROOT, "warning: skipped %d image(s) that could not be decoded, e.g.:%n", skipped.size());
+        skipped.stream().limit(5).forEach(f -> log.printf(Locale.ROOT, "  %s: %s%n", f.path(), f.reason()));
     }
 
     private Progress bar(String task, long total, String unit) {
         return options.progress() ? Progress.bar(task, total, unit) : Progress.NONE;
+    }
+
+    private static int[] ints(List<Integer> values) {
+        return values.stream().mapToInt(Integer::intValue).toArray();
     }
 }

@@ -9,7 +9,6 @@ import com.twelvemonkeys.imageio.metadata.tiff.TIFF;
 import com.twelvemonkeys.imageio.metadata.tiff.TIFFReader;
 import com.twelvemonkeys.imageio.stream.ByteArrayImageInputStream;
 
-import javax.imageio.IIOException;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
@@ -158,11 +157,14 @@ public final class ImageDecoder {
         if (cause instanceof InvalidImageException invalid) {
             return invalid;
         }
-        String detail = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
-        String prefix = cause instanceof IIOException || cause instanceof IOException
-                ? "Corrupt or truncated " : "Cannot decode ";
+        if (!(cause instanceof IOException) || cause.getMessage() == null) {
+            // A decoder that crashes (a ClassCastException on a fuzzed TIFF) says nothing a client can act on,
+            // and its message names JDK classes: keep it for the log (the cause), say what is wrong.
+            return new InvalidImageException(InvalidImageException.Reason.CORRUPT,
+                    "Cannot decode " + format + " image: the file is damaged or uses a feature the decoder does not support", cause);
+        }
         return new InvalidImageException(InvalidImageException.Reason.CORRUPT,
-                prefix + format + " image: " + detail, cause);
+                "Corrupt or truncated " + format + " image: " + cause.getMessage(), cause);
     }
 
     /** Converts any decoded raster to RGB samples in [0, 255]; alpha is composited over white. */

@@ -1,6 +1,9 @@
 package dev.imageclassifier.vision;
 
-/** An image refused for its size (pixels or memory), before any pixel is decoded. */
+/**
+ * An image refused for its size: more pixels than the limit, or more memory to decode than this process
+ * can give. The server answers 413; the message says the size and the limit.
+ */
 public final class ImageTooLargeException extends InvalidImageException {
 
     public ImageTooLargeException(String message) {

@@ -35,6 +35,11 @@ public record Preprocessing(int resize, int crop, float[] mean, float[] std) {
         return 3 * crop * crop;
     }
 
+    /** The shape of one model input row: {@code [3, crop, crop]} (CHW). */
+    public long[] rowShape() {
+        return new long[] {3, crop, crop};
+    }
+
     /** A stable text form: part of the feature-cache key, so any change re-extracts features. */
     public String describe() {
         return String.format(Locale.ROOT, "resize=%d,crop=%d,mean=%s,std=%s,interpolation=bilinear-antialias,order=RGB,layout=NCHW",

@@ -1,5 +1,8 @@
 package dev.imageclassifier.vision;
 
+import java.util.List;
+import java.util.SplittableRandom;
+
 /**
  * Applies a {@link Preprocessing} to one image: the single code path from pixels to a model input row,
  * used by feature extraction, evaluation, the CLI's predict and the server alike.
@@ -18,6 +21,43 @@ public final class Preprocessor {
 
     public Preprocessing settings() {
         return settings;
+    }
+
+    /**
+     * The model inputs of several views of one decoded image, in order; the centre crop is computed once.
+     *
+     * @param contentSeed a number drawn from the image's content (e.g. its hash): with the view's own seed
+     *                    it seeds the random augmentations, so a view is the same in every run and order
+     */
+    public float[][] tensors(RgbImage image, List<View> views, long contentSeed) {
+        float[][] tensors = new float[views.size()][];
+        float[] center = null;
+        for (int k = 0; k < views.size(); k++) {
+            View view = views.get(k);
+            if (view.kind() == View.Kind.AUGMENTED) {
+                tensors[k] = normalize(view.augmentation().apply(image, settings.crop(), randomFor(view, contentSeed)));
+            } else {
+                center = center == null ? toTensor(image) : center;
+                tensors[k] = view.kind() == View.Kind.CENTER ? center : mirrored(center, settings.crop());
+            }
+        }
+        return tensors;
+    }
+
+    private static SplittableRandom randomFor(View view, long contentSeed) {
+        return new SplittableRandom(view.seed() ^ contentSeed ^ (view.index() * 0x9E3779B97F4A7C15L));
+    }
+
+    /** Mirrors a CHW tensor left ↔ right. */
+    static float[] mirrored(float[] chw, int size) {
+        float[] out = new float[chw.length];
+        for (int row = 0; row < chw.length / size; row++) {
+            int base = row * size;
+            for (int x = 0; x < size; x++) {
+                out[base + x] = chw[base + size - 1 - x];
+            }
+        }
+        return out;
     }
 
     /** Resize the shorter side, centre crop, normalise: the eval transform as one CHW float row. */

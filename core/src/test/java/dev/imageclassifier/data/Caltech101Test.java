@@ -6,6 +6,7 @@ import dev.imageclassifier.fetch.DownloadException;
 import dev.imageclassifier.fetch.Downloader;
 import dev.imageclassifier.fetch.ExtractionLimits;
 import dev.imageclassifier.fetch.LocalHttpServer;
+import dev.imageclassifier.fetch.RecordingProgress;
 import dev.imageclassifier.fetch.TestArchives;
 import dev.imageclassifier.io.Json;
 import org.junit.jupiter.api.AfterEach;
@@ -17,11 +18,21 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
 import java.net.URI;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import static dev.imageclassifier.fetch.TestArchives.file;
@@ -106,6 +117,51 @@ class Caltech101Test {
         try (Stream<Path> left = Files.list(dataDir)) {
             assertThat(left.map(p -> p.getFileName().toString()))
                     .as("the zip and staging folder are gone").containsExactlyInAnyOrder("caltech-101", ".caltech-101.lock");
+        }
+    }
+
+    @Test
+    void theUnpackedFolderGetsTheUsualPermissionsAndEveryStepIsTold() throws IOException {
+        serve(caltechZip(List.of()));
+        RecordingProgress progress = new RecordingProgress();
+
+        Path categories = new Caltech101(source, new Downloader(LocalHttpServer.downloadOptions(1).withProgress(progress)),
+                ExtractionLimits.DEFAULT).ensure(dataDir, false);
+
+        Set<PosixFilePermission> usual = Files.getPosixFilePermissions(Files.createDirectory(root.resolve("made-by-the-umask")));
+        assertThat(Files.getPosixFilePermissions(categories.getParent())).as("not rwx------").isEqualTo(usual);
+        Path zip = dataDir.resolve("caltech-101.zip");
+        assertThat(progress.notes()).hasSize(2);
+        assertThat(progress.notes().get(0)).isEqualTo("Downloading " + source);
+        assertThat(progress.notes().get(1)).matches("Unpacking caltech-101\\.zip \\(\\d+\\.\\d kB\\) into "
+                + Pattern.quote(dataDir.resolve("caltech-101") + "…"));
+        assertThat(zip).doesNotExist();
+    }
+
+    @Test
+    void aSecondProcessWaitingForTheFirstSaysSo() throws Exception {
+        serve(caltechZip(List.of()));
+        RecordingProgress progress = new RecordingProgress();
+        Caltech101 second = new Caltech101(source, new Downloader(LocalHttpServer.downloadOptions(1).withProgress(progress)),
+                ExtractionLimits.DEFAULT);
+        Files.createDirectories(dataDir);
+        Path lockFile = dataDir.resolve(".caltech-101.lock");
+        ExecutorService background = Executors.newSingleThreadExecutor();
+        try (FileChannel first = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+            FileLock held = first.lock();
+            Future<Path> waiting = background.submit(() -> second.ensure(dataDir, false));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (progress.notes().isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertThat(progress.notes()).containsExactly("Waiting for another process that is preparing Caltech-101 in "
+                    + dataDir + " (it holds " + lockFile + ")…");
+            assertThat(waiting).isNotDone();
+            assertThat(server.requests()).isEmpty();
+            held.release();
+            assertThat(waiting.get(30, TimeUnit.SECONDS)).isEqualTo(dataDir.resolve("caltech-101/101_ObjectCategories"));
+        } finally {
+            background.shutdownNow();
         }
     }
 

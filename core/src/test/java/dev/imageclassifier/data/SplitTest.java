@@ -113,6 +113,48 @@ class SplitTest {
     }
 
     @Test
+    void aDatasetWithOneClassIsRefusedWithWhatToDo() throws Exception {
+        Path root = dir.resolve("one");
+        Path cats = Files.createDirectories(root.resolve("cats"));
+        for (int i = 0; i < 3; i++) {
+            Files.write(cats.resolve(i + ".jpg"), JPEG);
+        }
+        assertThatThrownBy(() -> DatasetScanner.scan(root, Set.of()))
+                .isInstanceOf(DatasetException.class)
+                .hasMessage("Only one class under " + root.toAbsolutePath() + " ('cats', 3 images): a classifier needs at least two classes,"
+                        + " one sub-folder each");
+
+        // the usual mistake: the folder above the class folders, which then looks like one class
+        Path above = dir.resolve("above");
+        Path categories = Files.createDirectories(above.resolve("101_ObjectCategories"));
+        Files.createSymbolicLink(categories.resolve("cats"), cats);
+        Files.createDirectories(above.resolve("BACKGROUND_Google"));
+        assertThatThrownBy(() -> DatasetScanner.scan(above, Set.of("BACKGROUND_Google")))
+                .isInstanceOf(DatasetException.class)
+                .hasMessage("Only one class under " + above.toAbsolutePath() + " ('101_ObjectCategories', 3 images): a classifier needs at least"
+                        + " two classes, one sub-folder each; '101_ObjectCategories' holds sub-folders: if they are the classes, pass --data "
+                        + categories.toAbsolutePath() + " (left out with --exclude: BACKGROUND_Google)");
+    }
+
+    @Test
+    void aManifestWithOneClassIsRefused() throws Exception {
+        Path file = dir.resolve("split.csv");
+        Files.writeString(file, "# image-classifier split manifest v1\n# root: .\npath,label,subset\ncats/0.jpg,cats,train\ncats/1.jpg,cats,val\n");
+        assertThatThrownBy(() -> SplitManifest.read(file))
+                .isInstanceOf(DatasetException.class)
+                .hasMessage(file + " holds one class ('cats'): a classifier needs at least two; run `prepare` on a folder with two or more"
+                        + " class folders");
+    }
+
+    @Test
+    void theSummaryCountsInGoodEnglish() {
+        LabeledImage cat = new LabeledImage("cats/0.jpg", "cats", null);
+        LabeledImage dog = new LabeledImage("dogs/0.jpg", "dogs", null);
+        assertThat(new DatasetScanner.Result(dir, List.of(cat), List.of(), false).summary()).isEqualTo("1 image in 1 class");
+        assertThat(new DatasetScanner.Result(dir, List.of(cat, dog), List.of(), false).summary()).isEqualTo("2 images in 2 classes");
+    }
+
+    @Test
     void missingAndEmptyFoldersAreClearErrors() throws Exception {
         assertThatThrownBy(() -> DatasetScanner.scan(dir.resolve("nope"), Set.of()))
                 .isInstanceOf(DatasetException.class).hasMessageContaining("Data folder not found");

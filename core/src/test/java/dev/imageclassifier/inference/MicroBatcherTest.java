@@ -44,7 +44,7 @@ class MicroBatcherTest {
     }
 
     private MicroBatcher<Integer, String> batcher(int maxBatch, Duration maxDelay, int capacity) {
-        batcher = new MicroBatcher<>("test", this::model, maxBatch, maxDelay, capacity, new SimpleMeterRegistry());
+        batcher = new MicroBatcher<>("test", this::model, maxBatch, maxDelay, capacity, 1, new SimpleMeterRegistry());
         return batcher;
     }
 
@@ -184,14 +184,14 @@ class MicroBatcherTest {
                 throw new IllegalStateException("unlucky");
             }
             return inputs.stream().map(String::valueOf).toList();
-        }, 8, Duration.ZERO, 100, new SimpleMeterRegistry());
+        }, 8, Duration.ZERO, 100, 1, new SimpleMeterRegistry());
         assertThatThrownBy(() -> submit(13).get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(IllegalStateException.class);
         assertThat(submit(14).get(10, TimeUnit.SECONDS).value()).isEqualTo("14");
     }
 
     @Test
     void a_model_answering_the_wrong_number_of_outputs_is_an_error_not_a_silent_mismatch() {
-        batcher = new MicroBatcher<>("test", inputs -> List.of("only one", "and another"), 8, Duration.ZERO, 100,
+        batcher = new MicroBatcher<>("test", inputs -> List.of("only one", "and another"), 8, Duration.ZERO, 100, 1,
                 new SimpleMeterRegistry());
         assertThatThrownBy(() -> submit(1).get(10, TimeUnit.SECONDS)).hasRootCauseMessage(
                 "the batch function answered 2 outputs for 1 inputs");

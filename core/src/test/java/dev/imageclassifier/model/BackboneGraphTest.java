@@ -2,7 +2,13 @@ package dev.imageclassifier.model;
 
 import ai.onnx.proto.OnnxMl.ModelProto;
 import dev.imageclassifier.TestModels;
+import dev.imageclassifier.inference.TensorBatch;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -18,15 +24,13 @@ class BackboneGraphTest {
             row[16 + i] = 1.0f;
             row[32 + i] = i < 8 ? 1.0f : 3.0f;
         }
-        TensorBatch batch = new TensorBatch(1, row.length);
-        batch.add(row);
-        return batch;
+        return TensorBatch.repeated(row, 1, 3, 4, 4);
     }
 
     private static float[] features(ModelProto model) throws Exception {
         BackboneGraph backbone = BackboneGraph.cut(model, "synthetic", "0".repeat(64));
         try (OnnxModel session = OnnxModel.create(backbone.featureModel().toByteArray(), BackboneGraph.FEATURES, RuntimeOptions.defaults())) {
-            return session.run(channelMeans(), 4)[0];
+            return session.run(channelMeans())[0];
         }
     }
 
@@ -63,12 +67,39 @@ class BackboneGraphTest {
         assertThat(mobilenet.featureSource()).contains("QLinearMatMul").contains("dequantized");
         BackboneGraph resnet = BackboneGraph.load(TestModels.RESNET50_RANDOM, "resnet50-random");
         assertThat(resnet.featureSource()).contains("Gemm").contains("/Flatten_output_0");
-        TensorBatch batch = new TensorBatch(1, 3 * 224 * 224);
-        batch.add(new float[3 * 224 * 224]);
         try (OnnxModel m = OnnxModel.create(mobilenet.featureModel().toByteArray(), BackboneGraph.FEATURES, RuntimeOptions.defaults());
              OnnxModel r = OnnxModel.create(resnet.featureModel().toByteArray(), BackboneGraph.FEATURES, RuntimeOptions.defaults())) {
-            assertThat(m.run(batch, 224)[0]).hasSize(1280);
-            assertThat(r.run(batch, 224)[0]).hasSize(2048);
+            assertThat(m.outputWidth(3, 224, 224)).isEqualTo(1280);
+            assertThat(r.outputWidth(3, 224, 224)).isEqualTo(2048);
         }
+    }
+
+    @Test
+    void aClassifierTrainedHereIsRefusedAsABackboneWithWhatToPassInstead(@TempDir Path dir) throws Exception {
+        Path classifier = TestModels.randomHeadClassifier(dir, List.of("ant", "bee", "cat"), 1);
+
+        assertThatThrownBy(() -> BackboneGraph.load(classifier, "classifier"))
+                .isInstanceOf(InvalidModelException.class)
+                .hasMessage(classifier + " is a classifier trained by this project (3 classes, backbone mobilenetv2-int8), not a backbone:"
+                        + " give --backbone the ImageNet backbone it was made from (mobilenetv2-int8), and this file to serve, predict"
+                        + " or evaluate as --model");
+    }
+
+    @Test
+    void filesThatAreNoOnnxModelAreNamedForWhatTheyAre(@TempDir Path dir) throws Exception {
+        String advice = ". A backbone is an ImageNet classifier in ONNX form: a registered name (resnet50, mobilenetv2-int8), an .onnx file"
+                + " or an http(s) URL of one";
+        Path text = Files.writeString(dir.resolve("backbone.onnx"), "# my notes about backbones\nuse resnet50\n");
+        assertThatThrownBy(() -> BackboneGraph.load(text, "backbone"))
+                .isInstanceOf(InvalidModelException.class)
+                .hasMessage(text + " is not an ONNX model: it is a text file that begins \"# my notes about backbones\"" + advice);
+
+        Path photo = dir.resolve("photo.onnx");
+        Files.copy(TestModels.CALTECH.resolve("ant/image_0001.jpg"), photo);
+        assertThatThrownBy(() -> BackboneGraph.load(photo, "photo"))
+                .hasMessage(photo + " is not an ONNX model: it is a JPEG image" + advice);
+
+        Path empty = Files.createFile(dir.resolve("empty.onnx"));
+        assertThatThrownBy(() -> BackboneGraph.load(empty, "empty")).hasMessage(empty + " is not an ONNX model: it is empty" + advice);
     }
 }

@@ -26,6 +26,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class BackboneResolverTest {
 
     static final String MOBILENET_SHA = "83530ad811bc31d2b60a5599a21265a5057608c9b044b4ee758cc22f2309f54f";
+    static final Path MOBILENET_FLOAT = TestModels.SHARED.resolve("models/mobilenetv2-float.onnx");
+    static final String MOBILENET_FLOAT_SHA = "fa3494d32d5b17f99f678dda56b879a80bed247a3d866c1bdd422c45d85a7d10";
 
     @TempDir
     Path root;
@@ -119,19 +121,42 @@ class BackboneResolverTest {
 
     @Test
     void aBackboneUrlWithoutChecksumPassesTheStructuralCheckAndIsCached() throws IOException {
-        server.handle("/models/custom-net.onnx", LocalHttpServer.file(Files.readAllBytes(TestModels.MOBILENET)));
+        // a real model that is not in the registry: it is named after its file
+        server.handle("/models/custom-net.onnx", LocalHttpServer.file(Files.readAllBytes(MOBILENET_FLOAT)));
         String url = server.uri("/models/custom-net.onnx").toString();
 
         ResolvedBackbone backbone = resolver(false).resolve(url);
 
         assertThat(backbone.name()).isEqualTo("custom-net");
-        assertThat(backbone.sha256()).isEqualTo(MOBILENET_SHA);
+        assertThat(backbone.sha256()).isEqualTo(MOBILENET_FLOAT_SHA);
         assertThat(backbone.source()).isEqualTo(url);
+        assertThat(backbone.url()).isEqualTo(url);
         assertThat(backbone.path().getParent()).isEqualTo(cache.backbones());
         assertThat(backbone.path().getFileName().toString()).startsWith("url-").endsWith("-custom-net.onnx");
-        assertThat(Sha256.of(backbone.path())).isEqualTo(MOBILENET_SHA);
+        assertThat(Sha256.of(backbone.path())).isEqualTo(MOBILENET_FLOAT_SHA);
         assertThat(resolver(true).resolve(url)).as("offline, from the cache").isEqualTo(backbone);
         assertThat(server.requests()).hasSize(1);
+    }
+
+    @Test
+    void aRegisteredBackboneIsRecognisedByItsBytesWhateverItsUrlAndItsUrlIsKept() throws IOException {
+        server.handle("/mirror/model.onnx", LocalHttpServer.file(Files.readAllBytes(TestModels.MOBILENET)));
+        String url = server.uri("/mirror/model.onnx").toString();
+
+        ResolvedBackbone downloaded = resolver(false).resolve(url);
+        ResolvedBackbone cached = resolver(true).resolve(url);
+
+        assertThat(downloaded.name()).as("not 'model', the file's name").isEqualTo("mobilenetv2-int8");
+        assertThat(downloaded.url()).isEqualTo(url);
+        assertThat(cached).isEqualTo(downloaded);
+        assertThat(resolver(true).resolve(TestModels.MOBILENET.toString()).url()).as("a local file has no URL").isNull();
+    }
+
+    @Test
+    void aNamedBackboneRecordsTheUrlItCameFrom() throws IOException {
+        server.handle("/zoo/mobilenetv2-12-int8.onnx", LocalHttpServer.file(Files.readAllBytes(TestModels.MOBILENET)));
+
+        assertThat(resolver(false).resolve("mobilenetv2-int8").url()).isEqualTo(server.uri("/zoo/mobilenetv2-12-int8.onnx").toString());
     }
 
     @Test

@@ -1,5 +1,8 @@
 package dev.imageclassifier.model;
 
+import dev.imageclassifier.Prediction;
+import dev.imageclassifier.ScoredLabel;
+
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
@@ -63,7 +66,7 @@ class ClassifierGraphTest {
 
     @Test
     void metadataSurvivesTheRoundTrip() throws Exception {
-        try (Classifier classifier = Classifier.load(writeClassifier(), RuntimeOptions.defaults())) {
+        try (ClassifierModel classifier = ClassifierModel.load(writeClassifier(), RuntimeOptions.defaults())) {
             ModelMetadata read = classifier.metadata();
             assertThat(read.labels()).isEqualTo(LABELS);
             assertThat(read.preprocessing()).isEqualTo(metadata().preprocessing());
@@ -71,17 +74,10 @@ class ClassifierGraphTest {
             assertThat(read.featureDim()).isEqualTo(3);
             assertThat(read.metrics()).containsEntry("accuracy", 0.9);
             assertThat(read.training()).containsEntry("seed", 42);
-            TensorBatch batch = classifier.newBatch(2);
-            batch.add(rowOf(BackboneGraphTest.channelMeans()));
-            float[][] probabilities = classifier.probabilities(batch);
-            assertThat(classifier.top(probabilities[0], 2)).extracting(Classifier.ScoredLabel::label).containsExactly("cat", "bee");
+            float[] probabilities = classifier.run(BackboneGraphTest.channelMeans())[0];
+            Prediction prediction = new Prediction(read.labels(), probabilities, new Prediction.Timing(0, 0, 0, 1));
+            assertThat(prediction.top(2)).extracting(ScoredLabel::label).containsExactly("cat", "bee");
         }
-    }
-
-    private static float[] rowOf(TensorBatch batch) {
-        float[] row = new float[48];
-        batch.view().get(row);
-        return row;
     }
 
     @Test
@@ -106,9 +102,9 @@ class ClassifierGraphTest {
 
     @Test
     void aBareBackboneIsNotAClassifier() {
-        assertThatThrownBy(() -> Classifier.load(dev.imageclassifier.TestModels.MOBILENET, RuntimeOptions.defaults()))
+        assertThatThrownBy(() -> ClassifierModel.load(dev.imageclassifier.TestModels.MOBILENET, RuntimeOptions.defaults()))
                 .isInstanceOf(InvalidModelException.class).hasMessageContaining("not a classifier made by this project");
-        assertThatThrownBy(() -> Classifier.load(dir.resolve("missing.onnx"), RuntimeOptions.defaults()))
+        assertThatThrownBy(() -> ClassifierModel.load(dir.resolve("missing.onnx"), RuntimeOptions.defaults()))
                 .isInstanceOf(InvalidModelException.class).hasMessageContaining("Model file not found");
     }
 

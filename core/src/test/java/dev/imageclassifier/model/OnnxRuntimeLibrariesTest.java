@@ -78,4 +78,24 @@ class OnnxRuntimeLibrariesTest {
                     .forEach(path -> System.out.println("mapped " + path));
         }
     }
+
+    @Test
+    void emptyTemporaryFoldersOfKilledRunsAreRemovedAndNothingElse() throws Exception {
+        Path tmp = Files.createDirectory(cache.resolve("tmp"));
+        FileTime anHourAgo = FileTime.from(java.time.Instant.now().minus(java.time.Duration.ofHours(1)));
+        Path killedRun = Files.createDirectory(tmp.resolve("onnxruntime-java123"));
+        Files.setLastModifiedTime(killedRun, anHourAgo);
+        Path notEmpty = Files.createDirectory(tmp.resolve("onnxruntime-java456"));
+        Files.write(notEmpty.resolve("libonnxruntime.so"), new byte[1]);
+        Files.setLastModifiedTime(notEmpty, anHourAgo);
+        Path justMade = Files.createDirectory(tmp.resolve("onnxruntime-java789"));
+        Path someoneElses = Files.createDirectory(tmp.resolve("other-folder"));
+        Files.setLastModifiedTime(someoneElses, anHourAgo);
+
+        assertThat(OnnxRuntimeLibraries.removeStaleTempFolders(tmp, java.time.Duration.ofMinutes(10))).isEqualTo(1);
+        assertThat(killedRun).doesNotExist();
+        assertThat(notEmpty).exists();
+        assertThat(justMade).exists();
+        assertThat(someoneElses).exists();
+    }
 }

@@ -5,12 +5,12 @@ import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import ai.onnxruntime.OrtSession;
+import dev.imageclassifier.inference.TensorBatch;
 import dev.imageclassifier.io.Progress;
 import dev.imageclassifier.model.OnnxModel;
 import dev.imageclassifier.model.OnnxProtos;
 import dev.imageclassifier.model.OnnxRuntimeLibraries;
 import dev.imageclassifier.model.RuntimeOptions;
-import dev.imageclassifier.model.TensorBatch;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -167,17 +167,17 @@ class QdqGraphTest {
         assertThat(unsqueeze.getAttributeCount()).isZero();
         assertThat(unsqueeze.getInputList()).containsExactly("logits", "unsqueeze_axes");
         try (OnnxModel session = OnnxModel.create(upgraded.toByteArray(), "expanded", RuntimeOptions.defaults())) {
-            TensorBatch batch = new TensorBatch(1, 3 * SIZE * SIZE);
+            TensorBatch batch = new TensorBatch(1, 3, SIZE, SIZE);
             batch.add(randomImages(1, 3).get(0));
-            assertThat(session.run(batch, SIZE)[0]).hasSize(5);
+            assertThat(session.run(batch)[0]).hasSize(5);
         }
     }
 
     private static float[][] run(ModelProto model, List<float[]> images) throws Exception {
         try (OnnxModel session = OnnxModel.create(model.toByteArray(), "logits", RuntimeOptions.defaults())) {
-            TensorBatch batch = new TensorBatch(images.size(), 3 * SIZE * SIZE);
+            TensorBatch batch = new TensorBatch(images.size(), 3, SIZE, SIZE);
             images.forEach(batch::add);
-            return session.run(batch, SIZE);
+            return session.run(batch);
         }
     }
 }

@@ -1,12 +1,11 @@
 package dev.imageclassifier.quantize;
 
 import ai.onnx.proto.OnnxMl.NodeProto;
+import dev.imageclassifier.ImageClassifier;
 import dev.imageclassifier.TestModels;
 import dev.imageclassifier.data.SplitManifest;
-import dev.imageclassifier.model.Classifier;
 import dev.imageclassifier.model.InvalidModelException;
 import dev.imageclassifier.model.OnnxProtos;
-import dev.imageclassifier.model.RuntimeOptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -51,7 +50,7 @@ class QuantizerTest {
         assertThat(dir.resolve("results/quantization.json")).content().contains("\"int8_top1\" : 1.0", "\"agreement\" : 1.0");
         assertThat(OnnxProtos.read(out).getGraph().getNodeList()).extracting(NodeProto::getOpType)
                 .contains("QuantizeLinear", "DequantizeLinear", "Conv", "Gemm").doesNotContain("Relu");
-        try (Classifier int8 = Classifier.load(out, RuntimeOptions.defaults())) {
+        try (ImageClassifier int8 = ImageClassifier.load(out)) {
             assertThat(int8.metadata().quantization()).containsEntry("float_top1", 1.0).containsEntry("agreement", 1.0);
             assertThat(int8.metadata().metrics()).containsEntry("accuracy", 1.0);
             assertThat(int8.labels()).isEqualTo(SyntheticClassifier.LABELS);

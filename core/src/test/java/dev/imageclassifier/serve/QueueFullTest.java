@@ -21,7 +21,8 @@ class QueueFullTest {
 
     @Test
     void a_full_queue_answers_503_with_retry_after_instead_of_growing() {
-        try (TestServer api = TestServer.start(settings -> settings.withBatching(1, Duration.ZERO, 1))) {
+        try (TestServer api = TestServer.start(settings -> settings.withClassifier(settings.classifier().toBuilder()
+                .maxBatchSize(1).maxBatchDelay(Duration.ZERO).queueCapacity(1).build()))) {
             byte[] image = TestImages.caltech("chandelier");
             List<CompletableFuture<HttpResponse<String>>> responses = new ArrayList<>();
             for (int i = 0; i < 40; i++) {

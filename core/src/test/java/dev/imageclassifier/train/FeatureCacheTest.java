@@ -1,10 +1,17 @@
 package dev.imageclassifier.train;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import dev.imageclassifier.vision.Augmentation;
 import dev.imageclassifier.vision.Preprocessing;
+import dev.imageclassifier.vision.View;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
@@ -57,5 +64,49 @@ class FeatureCacheTest {
         }
         assertThat(cache.get(IMAGE, View.CENTER)).isNull();
         assertThat(FeatureCache.disabled().get(IMAGE, View.CENTER)).isNull();
+    }
+
+    @Test
+    void anOverwrittenValueFailsItsChecksumAndIsComputedAgainWithAWarning() throws Exception {
+        FeatureCache cache = new FeatureCache(dir, BACKBONE, "flatten", Preprocessing.IMAGENET);
+        cache.put(IMAGE, View.CENTER, new float[] {1, 2, 3});
+        Path entry = onlyEntry(cache);
+        byte[] bytes = Files.readAllBytes(entry);
+        ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).putFloat(bytes.length - Float.BYTES, 42f); // right size, right header
+        Files.write(entry, bytes);
+
+        ch.qos.logback.classic.Logger logger = (ch.qos.logback.classic.Logger) LoggerFactory.getLogger(FeatureCache.class);
+        ListAppender<ILoggingEvent> log = new ListAppender<>();
+        log.start();
+        logger.addAppender(log);
+        try {
+            assertThat(cache.get(IMAGE, View.CENTER)).isNull();
+        } finally {
+            logger.detachAppender(log);
+        }
+        assertThat(log.list).singleElement().satisfies(event -> {
+            assertThat(event.getLevel()).isEqualTo(Level.WARN);
+            assertThat(event.getFormattedMessage()).contains("checksum mismatch", "computing it again");
+        });
+
+        cache.put(IMAGE, View.CENTER, new float[] {1, 2, 3}); // what the extractor does with a miss
+        assertThat(cache.get(IMAGE, View.CENTER)).containsExactly(1, 2, 3);
+    }
+
+    @Test
+    void anEntryWrittenBeforeChecksumsIsRecomputedQuietly() throws Exception {
+        FeatureCache cache = new FeatureCache(dir, BACKBONE, "flatten", Preprocessing.IMAGENET);
+        cache.put(IMAGE, View.CENTER, new float[] {1, 2, 3});
+        Path entry = onlyEntry(cache);
+        ByteBuffer old = ByteBuffer.allocate(8 + 3 * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        old.putInt(0x46454154).putInt(3).putFloat(1).putFloat(2).putFloat(3); // "FEAT", dim, floats
+        Files.write(entry, old.array());
+        assertThat(cache.get(IMAGE, View.CENTER)).isNull();
+    }
+
+    private static Path onlyEntry(FeatureCache cache) throws java.io.IOException {
+        try (Stream<Path> files = Files.walk(cache.dir())) {
+            return files.filter(Files::isRegularFile).findFirst().orElseThrow();
+        }
     }
 }

@@ -1,15 +1,18 @@
 package dev.imageclassifier.train;
 
 import dev.imageclassifier.io.Progress;
-import dev.imageclassifier.vision.Augmentation;
+import dev.imageclassifier.model.RuntimeOptions;
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
 import java.util.SplittableRandom;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 class HeadTrainerTest {
+
+    private static final RuntimeOptions TWO_THREADS = new RuntimeOptions(2, RuntimeOptions.Device.CPU);
 
     /** Three Gaussian blobs in 16 dimensions, far apart: a linearly separable problem. */
     private static float[][][] blobs(int perClass, long seed, int[] labelsOut) {
@@ -41,7 +44,7 @@ class HeadTrainerTest {
         float[][][] train = blobs(100, 1, labels);
         int[] testLabels = new int[150];
         float[][][] test = blobs(50, 2, testLabels);
-        HeadTrainer.Result result = new HeadTrainer(Recipe.DEFAULT.withEpochs(15), 42).train(train, labels, 3, Progress.NONE);
+        HeadTrainer.Result result = new HeadTrainer(Recipe.DEFAULT.toBuilder().epochs(15).build(), 42).train(train, labels, 3, Progress.NONE);
         assertThat(accuracy(result.head(), test, testLabels)).isGreaterThanOrEqualTo(0.98);
         assertThat(result.holdoutImages()).isEqualTo(30); // 10 % of each class, from the TRAINING images
         assertThat(result.bestEpoch()).isBetween(1, result.history().size());
@@ -68,14 +71,15 @@ class HeadTrainerTest {
         for (int i = 0; i < 300; i++) {
             twoViews[i] = new float[][] {blobs[i][0], new float[16]};
         }
-        Recipe recipe = new Recipe("one-view", 0.05, 0.9, 16, 1, 10, 0.1, 0, false, false, 2, Augmentation.DEFAULT, true, 0, 0, 1);
+        Recipe recipe = Recipe.builder("one-view").learningRate(0.05).batchSize(16).epochs(1).centerView(false).augmentedViews(2)
+                .oneViewPerEpoch(true).build();
         HeadTrainer.Result result = new HeadTrainer(recipe, 42).train(twoViews, labels, 3, Progress.NONE);
         assertThat(accuracy(result.head(), blobs, labels)).isGreaterThan(0.95);
     }
 
     @Test
     void theLearningRateStepsDownEveryStepSizeEpochs() throws Exception {
-        Recipe recipe = new Recipe("test", 1.0, 0.9, 8, 5, 2, 0.5, 0, true, false, 0, Augmentation.DEFAULT, false, 0, 0, 1);
+        Recipe recipe = Recipe.builder("test").learningRate(1.0).batchSize(8).epochs(5).stepSize(2).gamma(0.5).build();
         assertThat(recipe.learningRateAt(0)).isEqualTo(1.0);
         assertThat(recipe.learningRateAt(1)).isEqualTo(1.0);
         assertThat(recipe.learningRateAt(2)).isEqualTo(0.5);
@@ -85,13 +89,24 @@ class HeadTrainerTest {
     }
 
     @Test
+    void aSmallTrainingSetGetsTheMinimumOfStepsThroughAStretchedSchedule() {
+        Recipe recipe = Recipe.builder("stretch").batchSize(100).epochs(10).stepSize(4).patience(3).minSteps(100).build();
+        assertThat(recipe.forRows(1000)).isSameAs(recipe);             // 10 steps an epoch: 100 steps already
+        Recipe stretched = recipe.forRows(250);                          // 3 steps an epoch: 30 in 10 epochs
+        assertThat(stretched.epochs()).isEqualTo(40);                    // × 4 → 120 steps ≥ 100
+        assertThat(stretched.stepSize()).isEqualTo(16);
+        assertThat(stretched.patience()).isEqualTo(12);
+        assertThat(Recipe.SEED.forRows(10)).isSameAs(Recipe.SEED);       // the reference recipe stays exact
+    }
+
+    @Test
     void trainingIsDeterministicForASeed() throws Exception {
         int[] labels = new int[90];
         float[][][] train = blobs(30, 3, labels);
-        Recipe recipe = Recipe.DEFAULT.withEpochs(4);
-        LinearHead a = new HeadTrainer(recipe, 7, new dev.imageclassifier.model.RuntimeOptions(2, dev.imageclassifier.model.RuntimeOptions.Device.CPU)).train(train, labels, 3, Progress.NONE).head();
-        LinearHead b = new HeadTrainer(recipe, 7, new dev.imageclassifier.model.RuntimeOptions(2, dev.imageclassifier.model.RuntimeOptions.Device.CPU)).train(train, labels, 3, Progress.NONE).head();
-        LinearHead c = new HeadTrainer(recipe, 8, new dev.imageclassifier.model.RuntimeOptions(2, dev.imageclassifier.model.RuntimeOptions.Device.CPU)).train(train, labels, 3, Progress.NONE).head();
+        Recipe recipe = Recipe.DEFAULT.toBuilder().epochs(4).build();
+        LinearHead a = new HeadTrainer(recipe, 7, TWO_THREADS).train(train, labels, 3, Progress.NONE).head();
+        LinearHead b = new HeadTrainer(recipe, 7, TWO_THREADS).train(train, labels, 3, Progress.NONE).head();
+        LinearHead c = new HeadTrainer(recipe, 8, TWO_THREADS).train(train, labels, 3, Progress.NONE).head();
         assertThat(a.weights()).containsExactly(b.weights());
         assertThat(a.bias()).containsExactly(b.bias());
         assertThat(a.weights()).isNotEqualTo(c.weights());
@@ -102,8 +117,8 @@ class HeadTrainerTest {
         // Without a hold-out, head h of a several-head run is the one-head run with headSeed(seed, h).
         int[] labels = new int[90];
         float[][][] train = blobs(30, 5, labels);
-        Recipe one = new Recipe("plain", 0.05, 0.9, 16, 4, 10, 0.1, 1e-4, true, false, 0, Augmentation.DEFAULT, false, 0, 0, 1);
-        LinearHead pair = new HeadTrainer(one.withHeads(2), 7).train(train, labels, 3, Progress.NONE).head();
+        Recipe one = Recipe.builder("plain").learningRate(0.05).batchSize(16).epochs(4).weightDecay(1e-4).build();
+        LinearHead pair = new HeadTrainer(one.toBuilder().heads(2).build(), 7).train(train, labels, 3, Progress.NONE).head();
         LinearHead first = new HeadTrainer(one, HeadTrainer.headSeed(7, 0)).train(train, labels, 3, Progress.NONE).head();
         LinearHead second = new HeadTrainer(one, HeadTrainer.headSeed(7, 1)).train(train, labels, 3, Progress.NONE).head();
         assertThat(first.weights()).isNotEqualTo(second.weights());
@@ -119,7 +134,7 @@ class HeadTrainerTest {
     void severalHeadsAreDeterministicAndShareOneEarlyStop() throws Exception {
         int[] labels = new int[300];
         float[][][] train = blobs(100, 6, labels);
-        Recipe recipe = Recipe.DEFAULT.withEpochs(6).withHeads(3);
+        Recipe recipe = Recipe.DEFAULT.toBuilder().epochs(6).heads(3).minSteps(0).build();
         HeadTrainer.Result a = new HeadTrainer(recipe, 11).train(train, labels, 3, Progress.NONE);
         HeadTrainer.Result b = new HeadTrainer(recipe, 11).train(train, labels, 3, Progress.NONE);
         assertThat(a.head().weights()).containsExactly(b.head().weights());
@@ -142,7 +157,7 @@ class HeadTrainerTest {
             }
             noise[i] = new float[][] {x};
         }
-        Recipe recipe = new Recipe("patient", 0.5, 0.9, 16, 40, 100, 0.1, 0, true, false, 0, Augmentation.DEFAULT, false, 0.2, 2, 1);
+        Recipe recipe = Recipe.builder("patient").learningRate(0.5).batchSize(16).epochs(40).stepSize(100).holdoutFraction(0.2).patience(2).build();
         HeadTrainer.Result result = new HeadTrainer(recipe, 42).train(noise, labels, 3, Progress.NONE);
         assertThat(result.history().size()).isLessThan(40);
         assertThat(result.history().size()).isEqualTo(result.bestEpoch() + 2); // stopped two epochs after the best
@@ -154,7 +169,7 @@ class HeadTrainerTest {
     void theHeadIsInOnnxGemmLayoutAndGivesProbabilities() throws Exception {
         int[] labels = new int[90];
         float[][][] train = blobs(30, 4, labels);
-        LinearHead head = new HeadTrainer(Recipe.DEFAULT.withEpochs(3), 1).train(train, labels, 3, Progress.NONE).head();
+        LinearHead head = new HeadTrainer(Recipe.DEFAULT.toBuilder().epochs(3).build(), 1).train(train, labels, 3, Progress.NONE).head();
         assertThat(accuracy(head, train, labels)).isGreaterThan(0.95);
         float[] p = head.probabilities(train[0][0]);
         double sum = 0;
@@ -162,5 +177,43 @@ class HeadTrainerTest {
             sum += v;
         }
         assertThat(sum).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-5));
+    }
+
+    /** Few noisy samples in many dimensions, ten of which carry the class: weak decay memorises the noise. */
+    private static float[][][] noisy(int perClass, long seed, int[] labelsOut) {
+        SplittableRandom random = new SplittableRandom(seed);
+        float[][][] views = new float[2 * perClass][][];
+        for (int i = 0; i < views.length; i++) {
+            int label = i % 2;
+            labelsOut[i] = random.nextDouble() < 0.15 ? 1 - label : label; // 15 % of the labels are wrong
+            float[] x = new float[400];
+            for (int d = 0; d < x.length; d++) {
+                x[d] = (float) (random.nextGaussian() * 2);
+            }
+            for (int d = 0; d < 10; d++) {
+                x[d] += label == 0 ? -1f : 1f;
+            }
+            views[i] = new float[][] {x};
+        }
+        return views;
+    }
+
+    @Test
+    void theHoldOutChoosesTheStrongerWeightDecayOnANoisyProblem() throws Exception {
+        int[] labels = new int[120];
+        float[][][] train = noisy(60, 21, labels);
+        int[] testLabels = new int[2000];
+        float[][][] test = noisy(1000, 22, testLabels);
+        Recipe choosing = Recipe.DEFAULT.toBuilder().heads(1).holdoutFraction(0.25).epochs(40).patience(10)
+                .weightDecayCandidates(List.of(1e-5, 0.3)).build();
+        HeadTrainer.Result chosen = new HeadTrainer(choosing, 5).train(train, labels, 2, Progress.NONE);
+        assertThat(chosen.candidates()).extracting(HeadTrainer.Candidate::weightDecay).containsExactly(1e-5, 0.3);
+        assertThat(chosen.candidates().get(1).holdoutLoss()).isLessThan(chosen.candidates().get(0).holdoutLoss());
+        assertThat(chosen.weightDecay()).isEqualTo(0.3);
+
+        Recipe weak = choosing.toBuilder().weightDecay(1e-5).weightDecayCandidates(List.of()).build();
+        HeadTrainer.Result fixed = new HeadTrainer(weak, 5).train(train, labels, 2, Progress.NONE);
+        assertThat(fixed.candidates()).isEmpty();
+        assertThat(accuracy(chosen.head(), test, testLabels)).isGreaterThan(accuracy(fixed.head(), test, testLabels));
     }
 }

@@ -1,5 +1,7 @@
 package dev.imageclassifier.train;
 
+import dev.imageclassifier.io.Json;
+
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -55,9 +57,10 @@ class MetricsTest {
     }
 
     @Test
-    void theReportHasTheSeedsKeysAndPerClassRows() {
+    void theReportHasTheReferenceServicesKeysFirstAndPerClassRows() {
         Metrics m = Metrics.of(List.of("a", "b"), new int[] {0, 1}, new float[][] {oneHot(2, 0), oneHot(2, 1)});
-        Map<String, Object> report = m.toMap();
+        Map<String, Object> report = Json.toMap(m.report());
+        assertThat(report.keySet()).startsWith("accuracy", "precision_weighted", "recall_weighted", "confusion_matrix");
         assertThat(report).containsKeys("accuracy", "precision_weighted", "recall_weighted", "confusion_matrix",
                 "f1_weighted", "precision_macro", "recall_macro", "f1_macro", "top5_accuracy", "balanced_accuracy",
                 "class_names", "per_class");

@@ -1,7 +1,6 @@
-package dev.imageclassifier.train;
+package dev.imageclassifier.vision;
 
 import dev.imageclassifier.io.Sha256;
-import dev.imageclassifier.vision.Augmentation;
 
 /**
  * One way of looking at an image before the backbone sees it: the plain eval transform, its mirror
@@ -16,6 +15,11 @@ public record View(Kind kind, int index, long seed, Augmentation augmentation) {
 
     public static View augmented(int index, long seed, Augmentation augmentation) {
         return new View(Kind.AUGMENTED, index, seed, augmentation);
+    }
+
+    /** The content seed of an image for {@link Preprocessor#tensors}: the first 60 bits of its SHA-256 (hex). */
+    public static long contentSeed(String imageSha256) {
+        return Long.parseUnsignedLong(imageSha256.substring(0, 15), 16);
     }
 
     /** File-name-safe identifier, unique for everything that changes the pixels. */

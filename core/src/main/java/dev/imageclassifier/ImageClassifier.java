@@ -1,0 +1,181 @@
+package dev.imageclassifier;
+
+import dev.imageclassifier.inference.ImagePipeline;
+import dev.imageclassifier.inference.MicroBatcher.QueueFullException;
+import dev.imageclassifier.model.ClassifierModel;
+import dev.imageclassifier.model.InvalidModelException;
+import dev.imageclassifier.model.ModelMetadata;
+import dev.imageclassifier.vision.ImageDecoder;
+import dev.imageclassifier.vision.InvalidImageException;
+import dev.imageclassifier.vision.Preprocessor;
+import dev.imageclassifier.vision.View;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+
+/**
+ * A trained classifier file, ready to classify images: the front door of this project, for Java programs
+ * that embed the model as much as for its own server and tools.
+ *
+ * <pre>{@code
+ * try (ImageClassifier classifier = ImageClassifier.load(Path.of("model/classifier.onnx"))) {
+ *     Prediction p = classifier.classify(Files.readAllBytes(Path.of("cat.jpg")));
+ *     p.label(); p.confidence(); p.top(5);
+ * }
+ * }</pre>
+ *
+ * <p>Thread-safe and meant to be long-lived: load it once and share it. Concurrent calls are decoded on a
+ * small worker pool and grouped into batches for ONNX Runtime (see {@link ClassifierOptions}). Labels and
+ * preprocessing come from the file's metadata, so an image is prepared exactly as in training. Bad bytes
+ * throw {@link InvalidImageException} ({@link dev.imageclassifier.vision.ImageTooLargeException} for size),
+ * a bad model file {@link InvalidModelException}, a failing model run {@link InferenceException}.
+ */
+public final class ImageClassifier implements AutoCloseable {
+
+    private final ClassifierModel model;
+    private final ImagePipeline pipeline;
+    private final List<View> views;
+    private final ClassifierOptions options;
+
+    private ImageClassifier(ClassifierModel model, ImagePipeline pipeline, ClassifierOptions options) {
+        this.model = model;
+        this.pipeline = pipeline;
+        this.options = options;
+        this.views = options.flipAveraging() ? List.of(View.CENTER, View.CENTER_FLIP) : List.of(View.CENTER);
+    }
+
+    /** Loads a classifier file made by {@code train} with the default options. */
+    public static ImageClassifier load(Path file) throws InvalidModelException {
+        return load(file, ClassifierOptions.defaults());
+    }
+
+    /** Loads a classifier file made by {@code train}. */
+    public static ImageClassifier load(Path file, ClassifierOptions options) throws InvalidModelException {
+        ClassifierModel model = ClassifierModel.load(file, options.runtime());
+        ImagePipeline.Settings settings = new ImagePipeline.Settings(options.maxBatchSize(), options.maxBatchDelay(),
+                options.queueCapacity(), options.workers(), model.parallelRuns());
+        ImagePipeline pipeline = new ImagePipeline("classifier", new Preprocessor(model.metadata().preprocessing()),
+                new ImageDecoder(options.maxPixels()), model, settings,
+                options.meterRegistry() != null ? options.meterRegistry() : new SimpleMeterRegistry());
+        return new ImageClassifier(model, pipeline, options);
+    }
+
+    /** Classifies one encoded image (JPEG, PNG, GIF, BMP, WebP, TIFF). */
+    public Prediction classify(byte[] image) throws InvalidImageException {
+        return await(submit(image));
+    }
+
+    /** Classifies one image file. */
+    public Prediction classify(Path file) throws IOException, InvalidImageException {
+        return classify(Files.readAllBytes(file));
+    }
+
+    /**
+     * Classifies several images in one call (they share model batches): one {@link Classification} per
+     * image, in order, each a prediction or the reason there is none.
+     */
+    public List<Classification> classifyAll(List<byte[]> images) {
+        List<CompletableFuture<Prediction>> pending = new ArrayList<>(images.size());
+        images.forEach(image -> pending.add(submit(image)));
+        List<Classification> results = new ArrayList<>(images.size());
+        for (CompletableFuture<Prediction> future : pending) {
+            try {
+                results.add(Classification.of(await(future)));
+            } catch (InvalidImageException | InferenceException e) {
+                results.add(Classification.failed(e));
+            }
+        }
+        return results;
+    }
+
+    /**
+     * Starts one image on its way and returns at once with its future answer, waiting first only while
+     * the queue is full (so a caller with a folder to get through goes at the model's pace).
+     */
+    public CompletableFuture<Prediction> submit(byte[] image) {
+        try {
+            return predictions(pipeline.submitWaiting(image, views, 0));
+        } catch (QueueFullException e) {
+            return CompletableFuture.failedFuture(new InferenceException("The classifier is closed", e));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return CompletableFuture.failedFuture(new InferenceException("Interrupted while waiting for the queue", e));
+        }
+    }
+
+    /**
+     * Starts one image on its way, refusing at once when the queue is full: how a server sheds load. The
+     * future fails with {@link java.util.concurrent.TimeoutException} when {@code deadline}
+     * ({@link System#nanoTime()}) passes before the image's batch runs.
+     *
+     * @throws QueueFullException when every place in the queue is taken, or the classifier is closing
+     */
+    public CompletableFuture<Prediction> trySubmit(byte[] image, long deadline) throws QueueFullException {
+        return predictions(pipeline.submit(image, views, 0, deadline));
+    }
+
+    private CompletableFuture<Prediction> predictions(CompletableFuture<ImagePipeline.Output> outputs) {
+        return outputs.thenApply(output -> new Prediction(labels(), mean(output.rows()), new Prediction.Timing(
+                output.preprocessNanos(), output.queueNanos(), output.inferenceNanos(), output.batchSize())));
+    }
+
+    /** Labels in the model's output order. */
+    public List<String> labels() {
+        return model.metadata().labels();
+    }
+
+    /** Everything the file says about itself: labels, preprocessing, backbone, recipe, metrics, … */
+    public ModelMetadata metadata() {
+        return model.metadata();
+    }
+
+    public ClassifierOptions options() {
+        return options;
+    }
+
+    /** Lets queued images finish, then frees the model. */
+    @Override
+    public void close() {
+        pipeline.close();
+        model.close();
+    }
+
+    private static Prediction await(CompletableFuture<Prediction> future) throws InvalidImageException {
+        try {
+            return future.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InferenceException("Interrupted while waiting for the model", e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause() instanceof CompletionException c && c.getCause() != null ? c.getCause() : e.getCause();
+            if (cause instanceof InvalidImageException invalid) {
+                throw invalid;
+            }
+            if (cause instanceof InferenceException inference) {
+                throw inference;
+            }
+            throw new InferenceException("The model failed: " + cause, cause);
+        }
+    }
+
+    /** The average of the views' probabilities (one view: itself). */
+    private static float[] mean(float[][] rows) {
+        float[] mean = rows[0].clone();
+        for (int r = 1; r < rows.length; r++) {
+            for (int c = 0; c < mean.length; c++) {
+                mean[c] += rows[r][c];
+            }
+        }
+        for (int c = 0; c < mean.length && rows.length > 1; c++) {
+            mean[c] /= rows.length;
+        }
+        return mean;
+    }
+}

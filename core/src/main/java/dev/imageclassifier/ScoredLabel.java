@@ -1,0 +1,5 @@
+package dev.imageclassifier;
+
+/** One label with its probability. */
+public record ScoredLabel(String label, float confidence) {
+}

@@ -1,0 +1,24 @@
+package dev.imageclassifier.model;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.imageclassifier.vision.Preprocessing;
+
+/**
+ * A {@link Preprocessing} as a classifier file's metadata spells it out (the {@code preprocessing} key,
+ * JSON): enough for any ONNX runtime user to prepare images without this project. Keys this version
+ * does not know are ignored, so newer files stay readable.
+ */
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record PreprocessingProperties(int resize, int crop, float[] mean, float[] std, String interpolation, String scale,
+                                      @JsonProperty("channel_order") String channelOrder, String layout) {
+
+    public static PreprocessingProperties of(Preprocessing preprocessing) {
+        return new PreprocessingProperties(preprocessing.resize(), preprocessing.crop(), preprocessing.mean(), preprocessing.std(),
+                "bilinear-antialias", "1/255", "RGB", "NCHW");
+    }
+
+    public Preprocessing toPreprocessing() {
+        return new Preprocessing(resize, crop, mean, std);
+    }
+}

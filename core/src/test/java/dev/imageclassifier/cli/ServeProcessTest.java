@@ -1,0 +1,65 @@
+package dev.imageclassifier.cli;
+
+import org.junit.jupiter.api.DisplayNameGeneration;
+import org.junit.jupiter.api.DisplayNameGenerator;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** {@code serve} as a process supervisors run: SIGTERM drains and exits 0. */
+@DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
+@Timeout(value = 2, unit = TimeUnit.MINUTES)
+class ServeProcessTest {
+
+    private static final Pattern LISTENING = Pattern.compile("Listening on http://[^:]+:(\\d+)");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void sigterm_after_a_clean_drain_exits_0() throws Exception {
+        Path log = dir.resolve("serve.log");
+        Process server = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx512m", "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+                "serve", "--host", "127.0.0.1", "--port", "0", "--model", "model/classifier.onnx"))
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        try {
+            int port = awaitPort(log, server);
+            HttpResponse<String> health = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + port + "/health")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(health.statusCode()).isEqualTo(200);
+
+            server.destroy(); // SIGTERM
+            assertThat(server.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(server.exitValue()).as(Files.readString(log)).isZero();
+            assertThat(Files.readString(log)).contains("Stopped");
+        } finally {
+            server.destroyForcibly();
+        }
+    }
+
+    private static int awaitPort(Path log, Process server) throws Exception {
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < until && server.isAlive()) {
+            Matcher listening = LISTENING.matcher(Files.readString(log));
+            if (listening.find()) {
+                return Integer.parseInt(listening.group(1));
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("the server never said where it listens:\n" + Files.readString(log));
+    }
+}
