@@ -1,6 +1,7 @@
 package dev.imageclassifier.cli;
 
 import dev.imageclassifier.data.SplitManifest;
+import dev.imageclassifier.model.RuntimeOptions;
 import dev.imageclassifier.quantize.CalibrationMethod;
 import dev.imageclassifier.quantize.QuantizationImages;
 import dev.imageclassifier.quantize.QuantizationResult;
@@ -105,6 +106,25 @@ final class QuantizeCommand implements Callable<Integer> {
         SplitManifest manifest = SplitManifest.read(split.path);
         QuantizationImages images = QuantizationImages.fromSplit(manifest, calibration, seed != null ? seed : manifest.seed());
         return quantize(model.path, images, out, results, settings, force, spec.commandLine().getOut(), spec.commandLine().getErr());
+    }
+
+    /**
+     * {@code train --quantize int8}: the freshly trained classifier, quantized with the default settings (speed runs
+     * of one second) into {@code <model>-int8.onnx} and {@code <results>/quantization.json}, calibrated on the split.
+     */
+    static int afterTraining(Path model, Path split, Path results, RuntimeOptions runtime, boolean progress, PrintWriter console,
+                             PrintWriter err) throws Exception {
+        SplitManifest manifest = SplitManifest.read(split);
+        QuantizationImages images = QuantizationImages.fromSplit(manifest, QuantizationSettings.DEFAULT_CALIBRATION_IMAGES, manifest.seed());
+        QuantizationSettings settings = QuantizationSettings.defaults().withSpeedRun(Duration.ofSeconds(1)).withRuntime(runtime)
+                .withProgress(progress);
+        return quantize(model, images, int8Beside(model), results, settings, false, console, err);
+    }
+
+    /** {@code model/classifier.onnx} → {@code model/classifier-int8.onnx}. */
+    static Path int8Beside(Path model) {
+        String name = model.getFileName().toString();
+        return model.resolveSibling((name.endsWith(".onnx") ? name.substring(0, name.length() - 5) : name) + "-int8.onnx");
     }
 
     /**

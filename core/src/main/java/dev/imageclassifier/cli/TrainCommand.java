@@ -11,6 +11,7 @@ import dev.imageclassifier.train.TrainingRun;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -86,6 +87,11 @@ final class TrainCommand implements Callable<Integer> {
             description = "Images per ONNX Runtime call during feature extraction (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
+    @Option(names = "--quantize", paramLabel = "int8",
+            description = "Then quantize the classifier to int8 as `quantize` does (default settings): <model>-int8.onnx and "
+                    + "<results>/quantization.json are written only when validation top-1 falls by at most 1 point.")
+    String quantize;
+
     @Mixin
     SharedOptions.NoProgress noProgress;
 
@@ -94,6 +100,9 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (quantize != null && !quantize.equals("int8")) {
+            throw new ParameterException(spec.commandLine(), "--quantize takes int8, not '" + quantize + "'");
+        }
         AtomicFiles.removeStaleTemporaries(model.path); // what killed runs left half-written
         AtomicFiles.removeStaleTemporaries(results.resolve("metrics.json"));
         CacheDirectory cache = CacheDirectory.resolve(backbone.cacheDir);
@@ -111,7 +120,8 @@ final class TrainCommand implements Callable<Integer> {
                 chosen.name(), resolved.name(), 100 * m.accuracy(), 100 * m.top5Accuracy(), m.f1Weighted(), summary.valImages(),
                 m.confusionMatrix().length, summary.imagesPerSecond(), summary.trainingSeconds(), summary.bestEpoch(),
                 summary.totalSeconds(), model.path, results.resolve("metrics.json"));
-        return 0;
+        return quantize == null ? 0 : QuantizeCommand.afterTraining(model.path, split.path, results, inference.options(),
+                !noProgress.set, spec.commandLine().getOut(), spec.commandLine().getErr());
     }
 
     /** The named recipe with the flags' overrides. */

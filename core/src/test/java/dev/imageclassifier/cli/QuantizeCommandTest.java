@@ -1,10 +1,13 @@
 package dev.imageclassifier.cli;
 
+import dev.imageclassifier.TestModels;
 import dev.imageclassifier.quantize.SyntheticClassifier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -58,6 +61,31 @@ class QuantizeCommandTest {
         Cli again = quantize(dir.resolve("int8.onnx"), split);
         assertThat(again.exitCode()).isEqualTo(1);
         assertThat(again.err().strip()).startsWith("error: ").contains("is already quantized").doesNotContain("\n").doesNotContain("Exception");
+    }
+
+    @Test
+    void trainWithQuantizeInt8WritesTheFloatClassifierAndItsInt8VersionBeside() throws Exception {
+        Path images = Files.createDirectories(dir.resolve("images"));
+        for (String name : List.of("accordion", "anchor", "barrel")) {
+            Files.createSymbolicLink(images.resolve(name), TestModels.CALTECH.resolve(name));
+        }
+        assertThat(Cli.run("prepare", "--data", images.toString(), "--out", dir.resolve("data").toString()).exitCode()).isZero();
+        Path model = dir.resolve("model/classifier.onnx");
+        Cli trained = Cli.run("train", "--split", dir.resolve("data/split.csv").toString(), "--backbone",
+                TestModels.SHARED.resolve("models/mobilenetv2-float.onnx").toString(), "--model", model.toString(), "--results",
+                dir.resolve("results").toString(), "--cache-dir", dir.resolve("cache").toString(), "--no-progress", "--offline",
+                "--quantize", "int8");
+        assertThat(trained.exitCode()).as(trained.err()).isZero();
+        assertThat(trained.out()).contains("Trained default", "Quantized " + model + " → " + dir.resolve("model/classifier-int8.onnx"));
+        assertThat(dir.resolve("results/quantization.json")).content().contains("\"method\" : \"entropy\"");
+        assertThat(model).exists();
+    }
+
+    @Test
+    void trainRefusesAnyOtherPrecisionBeforeTraining() {
+        Cli result = Cli.run("train", "--split", dir.resolve("none.csv").toString(), "--quantize", "int4");
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.err()).contains("--quantize takes int8, not 'int4'");
     }
 
     @Test
