@@ -95,6 +95,13 @@ async function classify(file) {
   }
 }
 
+// GET /model's quantization facts (written by `image-classifier quantize`), or none for the file as trained.
+function quantizationText(q) {
+  if (!q || typeof q.int8_top1 !== "number") return "none (the file as trained)";
+  const speed = typeof q.speedup === "number" ? `, ${q.speedup.toFixed(1)}× the float speed` : "";
+  return `int8: ${percent(q.agreement)} same answers as float (top-1 ${percent(q.float_top1)} → ${percent(q.int8_top1)})${speed}`;
+}
+
 async function loadModelFacts() {
   try {
     const response = await fetch("/model");
@@ -107,8 +114,9 @@ async function loadModelFacts() {
     const metrics = body.metrics || {};
     const accuracy = ["val_accuracy", "validation_accuracy", "accuracy", "top1"].map((k) => metrics[k]).find((v) => typeof v === "number");
     $("model-accuracy").textContent = accuracy === undefined ? "not recorded" : percent(accuracy);
+    $("model-quantization").textContent = quantizationText(body.quantization);
   } catch (e) {
-    ["model-classes", "model-backbone", "model-framing", "model-accuracy"].forEach((id) => ($(id).textContent = "—"));
+    ["model-classes", "model-backbone", "model-framing", "model-accuracy", "model-quantization"].forEach((id) => ($(id).textContent = "—"));
     $("model-error").textContent = "Model not available: " + e.message;
     show($("model-error"), true);
   }

@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
                 PredictCommand.class,
                 ServeCommand.class,
                 BenchCommand.class,
+                QuantizeCommand.class,
                 RunCommand.class,
                 CommandLine.HelpCommand.class,
         },

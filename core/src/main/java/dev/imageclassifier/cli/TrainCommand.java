@@ -12,6 +12,7 @@ import dev.imageclassifier.vision.Framing;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -105,6 +106,11 @@ final class TrainCommand implements Callable<Integer> {
             description = "Images per ONNX Runtime call during feature extraction (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
+    @Option(names = "--quantize", paramLabel = "int8",
+            description = "Then quantize the classifier to int8 as `quantize` does (default settings): <model>-int8.onnx and "
+                    + "<results>/quantization.json are written only when validation top-1 falls by at most 1 point.")
+    String quantize;
+
     @Mixin
     SharedOptions.NoProgress noProgress;
 
@@ -113,6 +119,9 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (quantize != null && !quantize.equals("int8")) {
+            throw new ParameterException(spec.commandLine(), "--quantize takes int8, not '" + quantize + "'");
+        }
         AtomicFiles.removeStaleTemporaries(model.path); // what killed runs left half-written
         AtomicFiles.removeStaleTemporaries(results.resolve("metrics.json"));
         CacheDirectory cache = CacheDirectory.resolve(backbone.cacheDir);
@@ -130,7 +139,8 @@ final class TrainCommand implements Callable<Integer> {
                 chosen.name(), resolved.name(), 100 * m.accuracy(), 100 * m.top5Accuracy(), m.f1Weighted(), summary.valImages(),
                 m.confusionMatrix().length, summary.imagesPerSecond(), summary.trainingSeconds(), summary.bestEpoch(),
                 summary.totalSeconds(), model.path, results.resolve("metrics.json"));
-        return 0;
+        return quantize == null ? 0 : QuantizeCommand.afterTraining(model.path, split.path, results, inference.options(),
+                !noProgress.set, spec.commandLine().getOut(), spec.commandLine().getErr());
     }
 
     /** The named recipe with the flags' overrides. */

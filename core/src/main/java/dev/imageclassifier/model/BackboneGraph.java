@@ -162,7 +162,7 @@ public final class BackboneGraph {
     }
 
     /** Keeps only the nodes, initializers and value infos that the outputs depend on. */
-    static GraphProto prune(GraphProto graph, String inputName) {
+    public static GraphProto prune(GraphProto graph, String inputName) {
         Set<String> needed = new HashSet<>();
         graph.getOutputList().forEach(o -> needed.add(o.getName()));
         Deque<NodeProto> kept = new ArrayDeque<>();

@@ -23,10 +23,12 @@ import java.util.Map;
  * @param createdAt        ISO-8601 instant
  * @param projectVersion   version of this project that wrote the file
  * @param backboneUrl      the http(s) URL the backbone was downloaded from, or null for a local file
+ * @param quantization     for an int8 file made by {@code quantize}: float and int8 accuracy, agreement,
+ *                         speed, calibration; empty for the file as trained
  */
 public record ModelMetadata(List<String> labels, Preprocessing preprocessing, String backboneName, String backboneSha256,
                             int featureDim, Map<String, Object> training, Map<String, Object> metrics,
-                            String createdAt, String projectVersion, String backboneUrl) {
+                            String createdAt, String projectVersion, String backboneUrl, Map<String, Object> quantization) {
 
     public static final String LABELS = "labels";
     public static final String PREPROCESSING = "preprocessing";
@@ -39,17 +41,33 @@ public record ModelMetadata(List<String> labels, Preprocessing preprocessing, St
     public static final String CREATED_AT = "created_at";
     public static final String PROJECT_VERSION = "project.version";
     public static final String OUTPUT = "output";
+    public static final String QUANTIZATION = "quantization";
 
     public ModelMetadata {
         labels = List.copyOf(labels);
         training = Map.copyOf(training);
         metrics = Map.copyOf(metrics);
+        quantization = Map.copyOf(quantization);
+    }
+
+    /** Metadata of a model as trained (not quantized). */
+    public ModelMetadata(List<String> labels, Preprocessing preprocessing, String backboneName, String backboneSha256, int featureDim,
+                         Map<String, Object> training, Map<String, Object> metrics, String createdAt, String projectVersion,
+                         String backboneUrl) {
+        this(labels, preprocessing, backboneName, backboneSha256, featureDim, training, metrics, createdAt, projectVersion, backboneUrl,
+                Map.of());
     }
 
     /** Metadata of a model whose backbone was a local file (no URL to record). */
     public ModelMetadata(List<String> labels, Preprocessing preprocessing, String backboneName, String backboneSha256, int featureDim,
                          Map<String, Object> training, Map<String, Object> metrics, String createdAt, String projectVersion) {
         this(labels, preprocessing, backboneName, backboneSha256, featureDim, training, metrics, createdAt, projectVersion, null);
+    }
+
+    /** The same facts for the int8 version of this file: its own metrics and how it was quantized. */
+    public ModelMetadata quantized(Map<String, Object> int8Metrics, Map<String, Object> facts) {
+        return new ModelMetadata(labels, preprocessing, backboneName, backboneSha256, featureDim, training, int8Metrics,
+                createdAt, projectVersion, backboneUrl, facts);
     }
 
     /** The ONNX metadata_props, every value a string (JSON where structured). */
@@ -68,6 +86,9 @@ public record ModelMetadata(List<String> labels, Preprocessing preprocessing, St
         props.put(CREATED_AT, createdAt);
         props.put(PROJECT_VERSION, projectVersion);
         props.put(OUTPUT, "probabilities: softmax over labels, shape [N, " + labels.size() + "]");
+        if (!quantization.isEmpty()) {
+            props.put(QUANTIZATION, Json.compact(quantization));
+        }
         return props;
     }
 
@@ -87,7 +108,8 @@ public record ModelMetadata(List<String> labels, Preprocessing preprocessing, St
             Map<String, Object> metrics = parseMap(props.get(METRICS));
             return new ModelMetadata(labels, preprocessing, props.get(BACKBONE_NAME),
                     props.getOrDefault(BACKBONE_SHA256, ""), Integer.parseInt(props.getOrDefault(FEATURE_DIM, "0")),
-                    training, metrics, props.getOrDefault(CREATED_AT, ""), props.getOrDefault(PROJECT_VERSION, ""), props.get(BACKBONE_URL));
+                    training, metrics, props.getOrDefault(CREATED_AT, ""), props.getOrDefault(PROJECT_VERSION, ""), props.get(BACKBONE_URL),
+                    parseMap(props.get(QUANTIZATION)));
         } catch (IOException | RuntimeException e) {
             throw new InvalidModelException("the classifier's metadata is unreadable: " + e.getMessage(), e);
         }

@@ -14,12 +14,12 @@ public record ModelInfoJson(@JsonProperty("num_classes") int numClasses, List<St
                             @JsonProperty("input_size") int inputSize, PreprocessingProperties preprocessing,
                             Map<String, Object> metrics, Map<String, Object> training,
                             @JsonProperty("created_at") String createdAt,
-                            @JsonProperty("project_version") String projectVersion) {
+                            @JsonProperty("project_version") String projectVersion, Map<String, Object> quantization) {
 
     static ModelInfoJson of(ModelMetadata metadata) {
         Preprocessing pre = metadata.preprocessing();
         return new ModelInfoJson(metadata.labels().size(), metadata.labels(), metadata.backboneName(), metadata.backboneSha256(),
                 pre.crop(), PreprocessingProperties.of(pre),
-                metadata.metrics(), metadata.training(), metadata.createdAt(), metadata.projectVersion());
+                metadata.metrics(), metadata.training(), metadata.createdAt(), metadata.projectVersion(), metadata.quantization());
     }
 }

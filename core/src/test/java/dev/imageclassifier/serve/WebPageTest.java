@@ -1,5 +1,10 @@
 package dev.imageclassifier.serve;
 
+import dev.imageclassifier.data.SplitManifest;
+import dev.imageclassifier.quantize.QuantizationImages;
+import dev.imageclassifier.quantize.QuantizationSettings;
+import dev.imageclassifier.quantize.Quantizer;
+import dev.imageclassifier.quantize.SyntheticClassifier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -22,6 +27,8 @@ import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -143,7 +150,25 @@ class WebPageTest {
         assertThat(text("model-classes")).isEqualTo("101");
         assertThat(text("model-backbone")).isEqualTo("mobilenetv2-int8");
         assertThat(text("model-accuracy")).matches("9\\d(\\.\\d)?%");
+        assertThat(text("model-quantization")).isEqualTo("none (the file as trained)");
         assertThat(browser.findElement(By.linkText("API documentation (Swagger UI)")).getAttribute("href")).endsWith("/docs");
+    }
+
+    @Test
+    void an_int8_model_shows_how_it_compares_with_its_float_original() throws Exception {
+        Path dir = Files.createTempDirectory("int8-page");
+        Path floatModel = SyntheticClassifier.write(dir.resolve("float.onnx"));
+        Path split = SyntheticClassifier.split(dir.resolve("photos"), 2, -1);
+        QuantizationImages images = QuantizationImages.fromSplit(SplitManifest.read(split), 4, 42);
+        Quantizer.quantize(floatModel, images, QuantizationSettings.defaults().withSpeedRun(Duration.ofMillis(20)),
+                new PrintWriter(Writer.nullWriter())).write(dir.resolve("int8.onnx"), dir);
+        try (TestServer int8 = TestServer.serving(dir.resolve("int8.onnx"))) {
+            browser.get(int8.uri("/").toString());
+            wait.until(ExpectedConditions.not(ExpectedConditions.textToBe(By.id("model-quantization"), "…")));
+            assertThat(text("model-quantization")).matches("int8: 100% same answers as float \\(top-1 100% → 100%\\), "
+                    + "\\d+\\.\\d× the float speed");
+            assertThat(text("model-accuracy")).isEqualTo("100%");
+        }
     }
 
     @Test

@@ -1,0 +1,5 @@
+package dev.imageclassifier.quantize;
+
+/** The real values an activation tensor is quantized over. */
+record TensorRange(float min, float max) {
+}
