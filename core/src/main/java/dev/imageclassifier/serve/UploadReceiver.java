@@ -30,7 +30,8 @@ import java.util.function.Consumer;
  *   so that a client still sending sees the answer rather than a reset (one that sent
  *   {@code Expect: 100-continue} is answered at once);</li>
  *   <li>bodies on their way share a memory budget, charged as their bytes arrive (a silent client costs
- *   almost nothing); one that would overdraw it gets 503 + Retry-After.</li>
+ *   almost nothing); one that would overdraw it gets 503 + Retry-After, its memory given back at once and the
+ *   rest of it thrown away as it arrives, for the same reason.</li>
  * </ul>
  * Jetty's {@code EagerContentHandler} also reads ahead, but it pins one network buffer per chunk (a client
  * sending one byte at a time pins a buffer per byte) and enforces no rate; hence this class.
@@ -95,7 +96,8 @@ final class UploadReceiver extends Handler.Wrapper {
         private long bytesSeen;
         private long charged;
         private long declaredTooLarge = -1;
-        private boolean draining;
+        /** Set while the rest of the body is read and thrown away: the answer once it is (or past the drain limit). */
+        private Refusal afterDraining;
         private boolean done;
         private Refusal refusal;
         private Throwable failure;
@@ -114,7 +116,7 @@ final class UploadReceiver extends Handler.Wrapper {
                     refuse(tooLarge()); // the client waits for a go-ahead before sending the body: it never comes
                     return;
                 }
-                draining = true;
+                afterDraining = tooLarge();
             } else if (!charge(BASE_CHARGE)) {
                 refuse(busy());
                 return;
@@ -186,14 +188,15 @@ final class UploadReceiver extends Handler.Wrapper {
             }
             int length = chunk.remaining();
             bytesSeen += length;
-            if (!draining && size + (long) length > maxBodyBytes) {
-                draining = true; // a chunked body grew past the limit
+            if (afterDraining == null && size + (long) length > maxBodyBytes) {
+                afterDraining = tooLarge(); // a chunked body grew past the limit
             }
-            if (draining) {
-                return chunk.isLast() || bytesSeen > DRAIN_LIMIT_FACTOR * maxBodyBytes ? stop(tooLarge()) : Step.MORE;
+            if (afterDraining == null && !append(chunk.getByteBuffer(), length)) {
+                afterDraining = busy(); // answered once the body is through: a client still sending would get a reset
+                release();
             }
-            if (!append(chunk.getByteBuffer(), length)) {
-                return stop(busy());
+            if (afterDraining != null) {
+                return chunk.isLast() || bytesSeen > DRAIN_LIMIT_FACTOR * maxBodyBytes ? stop(afterDraining) : Step.MORE;
             }
             if (chunk.isLast()) {
                 done = true;

@@ -58,6 +58,12 @@ class ExactPathTest {
         }
     }
 
+    /**
+     * Where the JDK's own JPEG decoder changed, the exact path follows it: ImageIO on JDK 25 gives other pixels
+     * than on JDK 17 for this small GIMP-saved JFIF + Exif file (checked with {@code ImageIO.read} alone).
+     */
+    private static final Map<String, String> JDK_25_DECODER = Map.of("photos/Panasonic_DMC-FZ30.jpg", "44301697fb05608e");
+
     private static Map<String, String> expected(String prefix) throws IOException {
         Map<String, String> hashes = new LinkedHashMap<>();
         try (InputStream in = ExactPathTest.class.getResourceAsStream("exact-tensors.txt")) {
@@ -67,6 +73,9 @@ class ExactPathTest {
                     hashes.put(line.substring(0, space), line.substring(space + 1));
                 }
             }
+        }
+        if (Runtime.version().feature() >= 25) {
+            JDK_25_DECODER.forEach((image, hash) -> hashes.replace(image, hash));
         }
         return hashes;
     }

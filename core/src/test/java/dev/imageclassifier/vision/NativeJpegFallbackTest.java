@@ -27,8 +27,9 @@ class NativeJpegFallbackTest {
     @ValueSource(strings = {"/nonexistent/libturbojpeg.so.0", "c", "off"}) // missing, not libjpeg-turbo (libc), switched off
     void aMissingOrBrokenLibraryFallsBackToPureJavaWithOneLogLine(String library) throws Exception {
         Path photo = TestModels.SHARED.resolve("datasets/photos/mobile/jolla.jpg");
+        // Native access granted as the runnable jar's manifest grants it (Java 22+ warns otherwise; 17 accepts the flag).
         ProcessBuilder child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), NativeJpegFallbackTest.class.getName(), photo.toString(), photo.toString())
+                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), NativeJpegFallbackTest.class.getName(), photo.toString(), photo.toString())
                 .redirectErrorStream(true);
         child.environment().put(TurboJpeg.LIBRARY_VARIABLE, library);
         Process process = child.start();
