@@ -135,7 +135,7 @@ public final class Caltech101 {
         if (offline && !Files.isRegularFile(zip)) {
             throw new DownloadException("Caltech-101 is not in " + dataset + " and offline mode forbids downloading it; "
                     + "run once with network access (it fetches about 131 MB from " + source
-                    + "), or pass --data DIR with a class-per-folder image tree", null);
+                    + "), or pass --data DIR with a class-per-folder image tree");
         }
         Files.createDirectories(dataDir);
         try (FileChannel lockFile = FileChannel.open(dataDir.resolve(LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {

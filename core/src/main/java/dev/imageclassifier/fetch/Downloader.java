@@ -29,7 +29,6 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -52,8 +51,6 @@ public final class Downloader {
         void check(Path file) throws IOException;
     }
 
-    private static final Pattern CONTENT_RANGE = Pattern.compile("bytes\\s+(\\d+)-(\\d+)/(\\d+|\\*)");
-    private static final Pattern UNSATISFIED_RANGE = Pattern.compile("bytes\\s+\\*/(\\d+)");
     private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
     private static final String USER_AGENT = "image-classifier/"
             + Optional.ofNullable(Downloader.class.getPackage().getImplementationVersion()).orElse("dev");
@@ -148,13 +145,13 @@ public final class Downloader {
         if (expected != null && !expected.equals(actual)) {
             discard(part, validator);
             throw new DownloadException("SHA-256 mismatch for " + url + ": expected " + expected + ", got " + actual
-                    + ". The download was deleted; try again, and if it persists the source or mirror serves a different file.", url);
+                    + ". The download was deleted; try again, and if it persists the source or mirror serves a different file.");
         }
         try {
             check.check(part);
         } catch (IOException | RuntimeException e) { // the file is untrusted: any failure to read it rejects it
             discard(part, validator);
-            throw new DownloadException("the file downloaded from " + url + " was rejected and deleted: " + e.getMessage(), url, 0, e);
+            throw new DownloadException("the file downloaded from " + url + " was rejected and deleted: " + e.getMessage(), 0, e);
         }
         long size = Files.size(part);
         moveIntoPlace(part, target);
@@ -173,7 +170,7 @@ public final class Downloader {
 
     private static void lockOrFail(FileChannel channel, Path part, URI url) throws IOException {
         if (FileLocks.tryLock(channel) == null) {
-            throw new DownloadException("another download of " + url + " is writing " + part + "; wait for it to finish", url);
+            throw new DownloadException("another download of " + url + " is writing " + part + "; wait for it to finish");
         }
     }
 
@@ -188,7 +185,7 @@ public final class Downloader {
                     long kept = part.size();
                     throw new DownloadException("could not download " + url + " after " + attempt + " attempt"
                             + (attempt == 1 ? "" : "s") + "; last error: " + failure.getMessage()
-                            + (kept > 0 ? ". The " + kept + " bytes received are kept and the next run resumes from them." : ""), url);
+                            + (kept > 0 ? ". The " + kept + " bytes received are kept and the next run resumes from them." : ""));
                 }
                 Duration wait = backoff(attempt, failure.retryAfter);
                 options.progress().note("Download attempt " + attempt + " of " + options.maxAttempts() + " failed: "
@@ -225,31 +222,31 @@ public final class Downloader {
             throw new RetryableFailure("request failed: " + FailureWords.describe(e));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new DownloadException("interrupted while downloading " + url, url, 0, e);
+            throw new DownloadException("interrupted while downloading " + url, 0, e);
         }
         try (InputStream body = response.body()) {
             int status = response.statusCode();
             long start;
             if (status == 200) {
                 start = 0; // a fresh download, or a server that ignored Range or found the file changed
-                rememberValidator(response, validator);
+                ResumeHeaders.rememberValidator(response, validator);
             } else if (status == 206) {
-                start = contentRangeStart(response, url);
+                start = ResumeHeaders.contentRangeStart(response, url);
                 if (start != offset) {
                     part.truncate(0);
                     throw new RetryableFailure("the server resumed at byte " + start + " instead of " + offset + "; starting over");
                 }
             } else if (status == 416) {
-                if (unsatisfiedRangeTotal(response) == offset) {
+                if (ResumeHeaders.unsatisfiedRangeTotal(response) == offset) {
                     return; // the part file already holds the whole file
                 }
                 part.truncate(0);
                 Files.deleteIfExists(validator);
                 throw new RetryableFailure("the server cannot resume at byte " + offset + " (HTTP 416); starting over");
             } else if (status == 408 || status == 429 || status >= 500) {
-                throw new RetryableFailure("HTTP " + status + FailureWords.httpReason(status), retryAfter(response));
+                throw new RetryableFailure("HTTP " + status + FailureWords.httpReason(status), ResumeHeaders.retryAfter(response));
             } else {
-                throw new DownloadException("HTTP " + status + FailureWords.httpReason(status) + " for " + url, url, status, null);
+                throw new DownloadException("HTTP " + status + FailureWords.httpReason(status) + " for " + url, status, null);
             }
             part.truncate(start);
             long length = response.headers().firstValueAsLong("Content-Length").orElse(-1);
@@ -304,38 +301,6 @@ public final class Downloader {
         }
     }
 
-    private static long contentRangeStart(HttpResponse<?> response, URI url) throws DownloadException {
-        String header = response.headers().firstValue("Content-Range").orElse("");
-        Matcher matcher = CONTENT_RANGE.matcher(header);
-        if (!matcher.matches()) {
-            throw new DownloadException("HTTP 206 from " + url + " with an unusable Content-Range '" + header + "'", url, 206, null);
-        }
-        return Long.parseLong(matcher.group(1));
-    }
-
-    private static long unsatisfiedRangeTotal(HttpResponse<?> response) {
-        Matcher matcher = UNSATISFIED_RANGE.matcher(response.headers().firstValue("Content-Range").orElse(""));
-        return matcher.matches() ? Long.parseLong(matcher.group(1)) : -1;
-    }
-
-    /** Keeps the validator that lets a later resume ask for "the rest of this same file" (If-Range). */
-    private static void rememberValidator(HttpResponse<?> response, Path validator) throws IOException {
-        Optional<String> etag = response.headers().firstValue("ETag").filter(tag -> !tag.startsWith("W/"));
-        Optional<String> value = etag.or(() -> response.headers().firstValue("Last-Modified"));
-        if (value.isPresent()) {
-            Files.writeString(validator, value.get(), StandardCharsets.UTF_8);
-        } else {
-            Files.deleteIfExists(validator);
-        }
-    }
-
-    private static Duration retryAfter(HttpResponse<?> response) {
-        return response.headers().firstValue("Retry-After")
-                .filter(value -> value.strip().matches("\\d{1,6}"))
-                .map(value -> Duration.ofSeconds(Long.parseLong(value.strip())))
-                .orElse(null);
-    }
-
     private Duration backoff(int failedAttempts, Duration retryAfter) {
         Duration wait = retryAfter != null ? retryAfter
                 : options.initialBackoff().multipliedBy(1L << Math.min(failedAttempts - 1, 20));
@@ -347,7 +312,7 @@ public final class Downloader {
             Thread.sleep(wait.toMillis());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new DownloadException("interrupted while waiting to retry " + url, url, 0, e);
+            throw new DownloadException("interrupted while waiting to retry " + url, 0, e);
         }
     }
 

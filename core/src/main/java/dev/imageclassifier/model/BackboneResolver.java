@@ -93,7 +93,7 @@ public final class BackboneResolver {
             }
             if (offline) {
                 throw new DownloadException("the cached backbone " + cached + " has SHA-256 " + sha256 + ", but '" + entry.name()
-                        + "' is " + entry.sha256() + "; delete the file and run once with network access", null);
+                        + "' is " + entry.sha256() + "; delete the file and run once with network access");
             }
             Files.delete(cached); // damaged or replaced: fetch it again
         }
@@ -141,7 +141,7 @@ public final class BackboneResolver {
 
     private static DownloadException missingOffline(String what, Path cached, URI url) {
         return new DownloadException(what + " is not in the cache at " + cached + " and offline mode forbids downloading it;"
-                + " run once with network access (it downloads " + url + "), or pass --backbone FILE", null);
+                + " run once with network access (it downloads " + url + "), or pass --backbone FILE");
     }
 
     private static Optional<Path> asPath(String text) {
