@@ -41,7 +41,7 @@ cat "$OUT/resnet50/results/quantization.json"; echo
 size "$OUT/resnet50/fp32.onnx"; size "$OUT/resnet50/int8.onnx"
 
 echo "== ResNet-50 served, concurrency 16: fp32 then int8"
-IMAGE=$(ls "$DATA"/airplanes/*.jpg | head -1)
+IMAGE="$DATA/airplanes/image_0001.jpg"
 for precision in fp32 int8; do
   run bench --model "$OUT/resnet50/$precision.onnx" --image "$IMAGE" --concurrency 16 --duration-s 20 \
       --json "$OUT/resnet50/bench-$precision.json"

@@ -5,7 +5,7 @@ the TRAINING images (then refit on all of them), as a tuned scikit-learn Logisti
 
 Needs numpy and scipy (a development comparison, not part of the product):
 
-  python3 scripts/lbfgs-baseline.py SPLIT.csv CACHE_DIR/features [C ...]
+  python3 scripts/lbfgs-baseline.py SPLIT.csv CACHE_DIR/features[/BACKBONE/PREPROCESSING] [C ...]
 """
 import glob, hashlib, os, sys
 import numpy as np
@@ -28,9 +28,13 @@ def read_split(path):
 
 def feature(cache, file):
     sha = hashlib.sha256(open(file, "rb").read()).hexdigest()
-    hits = glob.glob(os.path.join(cache, "*", "*", sha[:2], sha + ".center.f32"))
+    hits = glob.glob(os.path.join(cache, sha[:2], sha + ".center.f32")) \
+        or glob.glob(os.path.join(cache, "*", "*", sha[:2], sha + ".center.f32"))
     if not hits:
         raise SystemExit("no cached centre feature for %s: run `train` with this cache first" % file)
+    if len(hits) > 1:
+        raise SystemExit("%s has features under several backbones or framings; pass one folder, "
+                         "CACHE_DIR/features/BACKBONE/PREPROCESSING (the chosen framing's is the largest)" % cache)
     return np.fromfile(hits[0], dtype="<f4")[2:]  # skip the magic and width header
 
 def fit(x, y, classes, c):

@@ -146,9 +146,10 @@ class WebPageTest {
     }
 
     @Test
-    void the_model_panel_shows_the_class_count_backbone_accuracy_and_a_link_to_the_docs() {
+    void the_model_panel_shows_the_class_count_backbone_framing_accuracy_and_a_link_to_the_docs() {
         assertThat(text("model-classes")).isEqualTo("101");
         assertThat(text("model-backbone")).isEqualTo("mobilenetv2-int8");
+        assertThat(text("model-framing")).isEqualTo("whole image"); // the committed model's, chosen for Caltech-101
         assertThat(text("model-accuracy")).matches("9\\d(\\.\\d)?%");
         assertThat(text("model-quantization")).isEqualTo("none (the file as trained)");
         assertThat(browser.findElement(By.linkText("API documentation (Swagger UI)")).getAttribute("href")).endsWith("/docs");
