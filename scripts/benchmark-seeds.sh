@@ -11,12 +11,13 @@ MODELS=${2:-../shared/models}
 shift $(( $# > 2 ? 2 : $# ))
 SEEDS=${*:-1 2 3 4 5 6 7}
 OUT=$(mktemp -d)
+CACHE=${CACHE_DIR:-$OUT/cache}  # CACHE_DIR=cache reuses the features an earlier train computed
 trap 'rm -rf "$OUT"' EXIT
 export NO_PROGRESS=1
 for seed in $SEEDS; do
   ./image-classifier prepare --data "$DATA" --out "$OUT/data-$seed" --seed "$seed" > /dev/null
   ./image-classifier train --split "$OUT/data-$seed/split.csv" --backbone "$MODELS/mobilenetv2-12-int8.onnx" --offline \
-      --model "$OUT/model-$seed.onnx" --results "$OUT/results-$seed" --cache-dir "$OUT/cache" > "$OUT/train-$seed.log"
+      --model "$OUT/model-$seed.onnx" --results "$OUT/results-$seed" --cache-dir "$CACHE" > "$OUT/train-$seed.log"
   python3 -c "import json,sys; m=json.load(open(sys.argv[1])); print(f'seed {sys.argv[2]}: framing {m[\"framing\"][\"chosen\"]}, val top-1 {100*m[\"accuracy\"]:.2f} %')" \
       "$OUT/results-$seed/metrics.json" "$seed"
 done

@@ -35,7 +35,9 @@ def feature(cache, file):
     if len(hits) > 1:
         raise SystemExit("%s has features under several backbones or framings; pass one folder, "
                          "CACHE_DIR/features/BACKBONE/PREPROCESSING (the chosen framing's is the largest)" % cache)
-    return np.fromfile(hits[0], dtype="<f4")[2:]  # skip the magic and width header
+    values = np.fromfile(hits[0], dtype="<f4")
+    # header: magic and width, then (format "FEA2") a checksum
+    return values[3:] if values[:1].view("<u4")[0] == 0x46454132 else values[2:]
 
 def fit(x, y, classes, c):
     n, d = x.shape

@@ -58,7 +58,7 @@ final class QuantizeCommand implements Callable<Integer> {
             description = "Training images to calibrate on, stratified by class and seeded (default: ${DEFAULT-VALUE}).")
     int calibration;
 
-    @Option(names = "--method", paramLabel = "minmax|percentile|entropy", defaultValue = "entropy",
+    @Option(names = "--method", paramLabel = "minmax|percentile|entropy", defaultValue = "percentile",
             description = "How activation ranges are chosen: minmax (smallest and largest value seen), percentile (all but "
                     + "the largest 0.001 %% of magnitudes) or entropy (the clipping threshold with the least KL divergence) "
                     + "(default: ${DEFAULT-VALUE}).")

@@ -30,9 +30,13 @@ public record QuantizationSettings(CalibrationMethod method, double percentile, 
         }
     }
 
-    /** entropy, head float, 1-point guard, 3-second speed runs, default runtime, no progress bars. */
+    /**
+     * percentile, head float, 1-point guard, 3-second speed runs, default runtime, no progress bars. Percentile
+     * because it measured best at the default 256 images on the real MobileNetV2 Caltech classifier (top-1 drop
+     * 0.40 points; entropy 0.52, minmax 0.75; entropy needs 512 images for 0.40) and is the cheapest to compute.
+     */
     public static QuantizationSettings defaults() {
-        return new QuantizationSettings(CalibrationMethod.ENTROPY, 99.999, 1.0, false, Duration.ofSeconds(3),
+        return new QuantizationSettings(CalibrationMethod.PERCENTILE, 99.999, 1.0, false, Duration.ofSeconds(3),
                 RuntimeOptions.defaults(), false);
     }
 

@@ -33,7 +33,7 @@ class QuantizeCommandTest {
         assertThat(result.exitCode()).as(result.err()).isZero();
         assertThat(result.out()).contains("float top-1 100.00%, int8 top-1 100.00% (+0.00 points), agreement 100.00%");
         assertThat(dir.resolve("int8.onnx")).exists();
-        assertThat(dir.resolve("results/quantization.json")).content().contains("\"calibration_images\" : 6", "\"method\" : \"entropy\"");
+        assertThat(dir.resolve("results/quantization.json")).content().contains("\"calibration_images\" : 6", "\"method\" : \"percentile\"");
     }
 
     @Test
@@ -77,7 +77,7 @@ class QuantizeCommandTest {
                 "--quantize", "int8");
         assertThat(trained.exitCode()).as(trained.err()).isZero();
         assertThat(trained.out()).contains("Trained default", "Quantized " + model + " → " + dir.resolve("model/classifier-int8.onnx"));
-        assertThat(dir.resolve("results/quantization.json")).content().contains("\"method\" : \"entropy\"");
+        assertThat(dir.resolve("results/quantization.json")).content().contains("\"method\" : \"percentile\"");
         assertThat(model).exists();
     }
 
