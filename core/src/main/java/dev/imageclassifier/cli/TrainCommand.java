@@ -135,9 +135,11 @@ final class TrainCommand implements Callable<Integer> {
         Metrics m = summary.metrics();
         spec.commandLine().getOut().printf(Locale.ROOT,
                 "Trained %s on %s: val accuracy %.2f%% (top-5 %.2f%%, weighted F1 %.3f) on %d images, %d classes; "
-                        + "features %.0f img/s, head %.1f s (best epoch %d), total %.1f s → %s, %s%n",
+                        + "features %s, head %.1f s (best epoch %d), total %.1f s → %s, %s%n",
                 chosen.name(), resolved.name(), 100 * m.accuracy(), 100 * m.top5Accuracy(), m.f1Weighted(), summary.valImages(),
-                m.confusionMatrix().length, summary.imagesPerSecond(), summary.trainingSeconds(), summary.bestEpoch(),
+                m.confusionMatrix().length, summary.imagesPerSecond() > 0
+                        ? String.format(Locale.ROOT, "%.0f img/s", summary.imagesPerSecond()) : "all from cache",
+                summary.trainingSeconds(), summary.bestEpoch(),
                 summary.totalSeconds(), model.path, results.resolve("metrics.json"));
         return quantize == null ? 0 : QuantizeCommand.afterTraining(model.path, split.path, results, inference.options(),
                 !noProgress.set, spec.commandLine().getOut(), spec.commandLine().getErr());
