@@ -1,11 +1,15 @@
 package dev.imageclassifier;
 
 import dev.imageclassifier.explain.ClassActivationMap;
+import dev.imageclassifier.explain.HeatmapOverlay;
 import dev.imageclassifier.inference.BatchRunner;
 import dev.imageclassifier.inference.ImagePipeline;
 import dev.imageclassifier.inference.MicroBatcher.QueueFullException;
 import dev.imageclassifier.model.ClassifierModel;
 import dev.imageclassifier.model.InvalidModelException;
+import dev.imageclassifier.vision.ImageDecoder;
+import dev.imageclassifier.vision.InvalidImageException;
+import dev.imageclassifier.vision.Preprocessor;
 import dev.imageclassifier.vision.View;
 
 import java.util.List;
@@ -21,12 +25,17 @@ final class Explainer implements AutoCloseable {
     private final ClassifierModel model;
     private final Function<BatchRunner, ImagePipeline> factory;
     private final List<View> views;
+    private final Preprocessor preprocessor;
+    private final ImageDecoder decoder;
     private ImagePipeline pipeline;
     private boolean closed;
 
     /** @param factory makes a pipeline like the classifier's own around another runner */
-    Explainer(ClassifierModel model, Function<BatchRunner, ImagePipeline> factory, List<View> views) {
+    Explainer(ClassifierModel model, Function<BatchRunner, ImagePipeline> factory, List<View> views, Preprocessor preprocessor,
+              ImageDecoder decoder) {
         this.model = model;
+        this.preprocessor = preprocessor;
+        this.decoder = decoder;
         this.factory = factory;
         this.views = views;
     }
@@ -61,6 +70,12 @@ final class Explainer implements AutoCloseable {
             return new Explanation(prediction, explained,
                     ClassActivationMap.grid(rows, mirrored, labels.size(), labels.indexOf(explained)));
         });
+    }
+
+    /** The photo with the map drawn over the part the model saw, as PNG (decoded no larger than needed). */
+    byte[] overlayPng(byte[] image, float[][] grid) throws InvalidImageException {
+        return decoder.decode(image, HeatmapOverlay.MAX_SIDE, photo ->
+                HeatmapOverlay.png(HeatmapOverlay.draw(photo, preprocessor.box(photo.width(), photo.height()), grid)));
     }
 
     private synchronized ImagePipeline pipeline() throws InvalidModelException, QueueFullException {

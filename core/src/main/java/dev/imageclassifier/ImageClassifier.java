@@ -1,5 +1,6 @@
 package dev.imageclassifier;
 
+import dev.imageclassifier.explain.HeatmapOverlay;
 import dev.imageclassifier.inference.BatchRunner;
 import dev.imageclassifier.inference.ImagePipeline;
 import dev.imageclassifier.inference.MicroBatcher.QueueFullException;
@@ -50,12 +51,12 @@ public final class ImageClassifier implements AutoCloseable {
     private final Explainer explainer;
 
     private ImageClassifier(ClassifierModel model, ImagePipeline pipeline, ClassifierOptions options,
-                            Function<BatchRunner, ImagePipeline> pipelines) {
+                            Function<BatchRunner, ImagePipeline> pipelines, ImageDecoder decoder) {
         this.model = model;
         this.pipeline = pipeline;
         this.options = options;
         this.views = options.flipAveraging() ? List.of(View.CENTER, View.CENTER_FLIP) : List.of(View.CENTER);
-        this.explainer = new Explainer(model, pipelines, views);
+        this.explainer = new Explainer(model, pipelines, views, pipeline.preprocessor(), decoder);
     }
 
     /** Loads a classifier file made by {@code train} with the default options. */
@@ -73,7 +74,7 @@ public final class ImageClassifier implements AutoCloseable {
         ImageDecoder decoder = new ImageDecoder(options.maxPixels());
         ImagePipeline pipeline = new ImagePipeline("classifier", preprocessor, decoder, model, settings, registry);
         return new ImageClassifier(model, pipeline, options,
-                runner -> new ImagePipeline("explain", preprocessor, decoder, runner, settings, registry));
+                runner -> new ImagePipeline("explain", preprocessor, decoder, runner, settings, registry), decoder);
     }
 
     /** Classifies one encoded image (JPEG, PNG, GIF, BMP, WebP, TIFF). */
@@ -159,6 +160,14 @@ public final class ImageClassifier implements AutoCloseable {
     public CompletableFuture<Explanation> trySubmitExplained(byte[] image, String label, long deadline)
             throws QueueFullException, InvalidModelException {
         return explainer.submit(image, label, deadline);
+    }
+
+    /**
+     * The photo with an explanation's map upsampled and blended over the part the model saw (the rest
+     * dimmed), as PNG, at most {@value HeatmapOverlay#MAX_SIDE} pixels on its longer side.
+     */
+    public byte[] heatmapPng(byte[] image, Explanation explanation) throws InvalidImageException {
+        return explainer.overlayPng(image, explanation.grid());
     }
 
     private CompletableFuture<Prediction> predictions(CompletableFuture<ImagePipeline.Output> outputs) {

@@ -2,6 +2,7 @@ package dev.imageclassifier.model;
 
 import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
 import dev.imageclassifier.inference.TensorBatch;
 import dev.imageclassifier.vision.Preprocessing;
@@ -107,6 +108,52 @@ class ClassActivationGraphTest {
         assertThat(added.getGraph().getOutputList()).extracting(o -> o.getName())
                 .containsExactly(ClassifierModel.OUTPUT, ClassActivationGraph.OUTPUT);
         assertThat(ClassActivationGraph.withActivations(added)).isSameAs(added);
+    }
+
+    /** A classifier file's graph on a real backbone, with a random 3-class head. */
+    private static ModelProto onBackbone(Path backboneFile, int featureDim) throws Exception {
+        BackboneGraph backbone = BackboneGraph.cut(OnnxProtos.read(backboneFile), backboneFile.getFileName().toString(), "ef".repeat(32));
+        float[] weights = new float[3 * featureDim];
+        java.util.SplittableRandom random = new java.util.SplittableRandom(5);
+        for (int i = 0; i < weights.length; i++) {
+            weights[i] = (float) random.nextGaussian() * 0.05f;
+        }
+        ModelMetadata metadata = new ModelMetadata(List.of("a", "b", "c"), Preprocessing.IMAGENET, "real", "ef".repeat(32), featureDim,
+                Map.of("seed", 5), Map.of(), "2026-12-01T00:00:00Z", "test");
+        return ClassifierGraph.build(backbone, weights, new float[3], metadata);
+    }
+
+    private static String mapInput(ModelProto model) {
+        return model.getGraph().getNodeList().stream().filter(n -> n.getName().equals("cam_conv")).findFirst().orElseThrow().getInput(0);
+    }
+
+    @Test
+    void onResNet50TheMapIsTheInputOfItsGlobalAveragePool() throws Exception {
+        ModelProto model = ClassActivationGraph.withActivations(onBackbone(dev.imageclassifier.TestModels.RESNET50_RANDOM, 2048));
+        assertThat(mapInput(model)).isEqualTo("/layer4/layer4.2/relu_2/Relu_output_0");
+    }
+
+    @Test
+    void onTheFloatMobileNetTheMapIsTheInputOfItsGlobalAveragePoolAndIs7By7() throws Exception {
+        ModelProto model = ClassActivationGraph.withActivations(
+                onBackbone(dev.imageclassifier.TestModels.SHARED.resolve("models/mobilenetv2-float.onnx"), 1280));
+        String map = mapInput(model);
+        assertThat(model.getGraph().getNodeList()).filteredOn(n -> n.getOpType().equals("GlobalAveragePool"))
+                .singleElement().satisfies(pool -> assertThat(pool.getInput(0)).isEqualTo(map));
+        try (OnnxModel session = OnnxModel.create(model.toByteArray(), ClassifierModel.OUTPUT, RuntimeOptions.defaults())) {
+            TensorBatch batch = new TensorBatch(1, Preprocessing.IMAGENET.rowShape());
+            batch.add(new float[3 * 224 * 224]);
+            assertThat(session.run(batch, List.of(ClassifierModel.OUTPUT, ClassActivationGraph.OUTPUT))[0]).hasSize(3 + 3 * 7 * 7);
+        }
+    }
+
+    @Test
+    void onTheInt8MobileNetTheMapIsItsQuantizedPoolsInputDequantized() throws Exception {
+        ModelProto model = ClassActivationGraph.withActivations(onBackbone(dev.imageclassifier.TestModels.MOBILENET, 1280));
+        NodeProto dequantize = model.getGraph().getNodeList().stream().filter(n -> n.getOutputList().contains(mapInput(model)))
+                .findFirst().orElseThrow();
+        assertThat(dequantize.getOpType()).isEqualTo("DequantizeLinear");
+        assertThat(dequantize.getInput(0)).isEqualTo("627_quantized");
     }
 
     @Test
