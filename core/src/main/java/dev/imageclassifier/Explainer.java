@@ -73,9 +73,9 @@ final class Explainer implements AutoCloseable {
     }
 
     /** The photo with the map drawn over the part the model saw, as PNG (decoded no larger than needed). */
-    byte[] overlayPng(byte[] image, float[][] grid) throws InvalidImageException {
-        return decoder.decode(image, HeatmapOverlay.MAX_SIDE, photo ->
-                HeatmapOverlay.png(HeatmapOverlay.draw(photo, preprocessor.box(photo.width(), photo.height()), grid)));
+    byte[] overlayPng(byte[] image, float[][] grid, int maxSide) throws InvalidImageException {
+        return decoder.decode(image, maxSide, photo ->
+                HeatmapOverlay.png(HeatmapOverlay.draw(photo, preprocessor.box(photo.width(), photo.height()), grid, maxSide)));
     }
 
     private synchronized ImagePipeline pipeline() throws InvalidModelException, QueueFullException {

@@ -167,7 +167,12 @@ public final class ImageClassifier implements AutoCloseable {
      * dimmed), as PNG, at most {@value HeatmapOverlay#MAX_SIDE} pixels on its longer side.
      */
     public byte[] heatmapPng(byte[] image, Explanation explanation) throws InvalidImageException {
-        return explainer.overlayPng(image, explanation.grid());
+        return heatmapPng(image, explanation, HeatmapOverlay.MAX_SIDE);
+    }
+
+    /** {@link #heatmapPng(byte[], Explanation)} at most {@code maxSide} pixels on the longer side (thumbnails). */
+    public byte[] heatmapPng(byte[] image, Explanation explanation, int maxSide) throws InvalidImageException {
+        return explainer.overlayPng(image, explanation.grid(), maxSide);
     }
 
     private CompletableFuture<Prediction> predictions(CompletableFuture<ImagePipeline.Output> outputs) {

@@ -31,7 +31,12 @@ public final class HeatmapOverlay {
      * @param grid  the map, rows top to bottom, values in 0..1
      */
     public static BufferedImage draw(RgbImage photo, Preprocessor.Box box, float[][] grid) {
-        double scale = Math.min(1.0, (double) MAX_SIDE / Math.max(photo.width(), photo.height()));
+        return draw(photo, box, grid, MAX_SIDE);
+    }
+
+    /** {@link #draw(RgbImage, Preprocessor.Box, float[][])} at most {@code maxSide} pixels on the longer side. */
+    public static BufferedImage draw(RgbImage photo, Preprocessor.Box box, float[][] grid, int maxSide) {
+        double scale = Math.min(1.0, (double) maxSide / Math.max(photo.width(), photo.height()));
         int width = Math.max(1, (int) Math.round(photo.width() * scale));
         int height = Math.max(1, (int) Math.round(photo.height() * scale));
         RgbImage small = Resampler.resize(photo, 0, 0, photo.width(), photo.height(), width, height);

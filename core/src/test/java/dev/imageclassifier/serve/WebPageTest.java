@@ -76,6 +76,7 @@ class WebPageTest {
         options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
                 "--user-data-dir=" + profile, "--window-size=1200,900");
+        options.setCapability("goog:loggingPrefs", java.util.Map.of("browser", "ALL")); // console messages, for the report test
         // An explicit driver: Selenium Manager would try to download one.
         ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
                 .usingAnyFreePort().build();
@@ -169,6 +170,24 @@ class WebPageTest {
                 return Array.from(c.getContext('2d').getImageData(Math.floor(c.width * arguments[0]),
                     Math.floor(c.height * arguments[1]), 1, 1).data);""", fx, fy);
         return rgba.toArray();
+    }
+
+    @Test
+    void the_evaluation_report_renders_offline_without_console_errors() throws Exception {
+        Path report = dev.imageclassifier.report.VisualReportTest.writeReport(Files.createTempDirectory("report"));
+        browser.manage().logs().get(org.openqa.selenium.logging.LogType.BROWSER); // drop the page's earlier messages
+        browser.get(report.toUri().toString());
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("svg.matrix")));
+        JavascriptExecutor js = (JavascriptExecutor) browser;
+        assertThat(((Number) js.executeScript("return performance.getEntriesByType('resource').length;")).intValue())
+                .as("network requests").isZero();
+        assertThat(((Number) js.executeScript("return document.querySelector('svg.matrix').getBoundingClientRect().width;")).doubleValue())
+                .isGreaterThan(300);
+        assertThat(((Number) js.executeScript(
+                "return [...document.images].filter(i => i.complete && i.naturalWidth > 0).length;")).intValue()).isEqualTo(3);
+        assertThat(browser.manage().logs().get(org.openqa.selenium.logging.LogType.BROWSER).getAll())
+                .filteredOn(entry -> entry.getLevel().intValue() >= java.util.logging.Level.WARNING.intValue()).isEmpty();
+        screenshot("report.png");
     }
 
     @Test
