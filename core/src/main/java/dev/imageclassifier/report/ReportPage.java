@@ -10,7 +10,7 @@ import java.util.Map;
 import java.util.stream.IntStream;
 
 /**
- * The visual evaluation report as one self-contained HTML page (inline CSS, SVG and PNG; no script, no
+ * The visual evaluation report as one self-contained HTML page (inline CSS, SVG and JPEG; no script, no
  * network): headline metrics beside the ones recorded at training, per-class precision and recall worst
  * first, the most confused pairs with an example each, the confusion matrix, and misclassified images
  * with the heatmap of the class the model wrongly chose.
@@ -38,7 +38,8 @@ final class ReportPage {
             .metrics td:nth-child(n+2){text-align:right}.scroll{max-height:32rem;overflow:auto}
             .matrix{width:100%;height:auto;max-width:1000px}.matrix text{font-size:7px}.matrix .row{text-anchor:end}.matrix .col{text-anchor:start}
             .grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(200px,1fr));gap:.75rem}
-            figure{margin:0}figure img{width:100%;height:auto;border-radius:6px}figcaption{font-size:.85rem}
+            figure{margin:0}figure img{width:100%;height:auto;max-height:240px;object-fit:contain;border-radius:6px}
+            figcaption{font-size:.85rem;overflow-wrap:anywhere}
             .wrong{color:#b3261e;font-weight:600}td img{height:48px;border-radius:4px}
             """;
 

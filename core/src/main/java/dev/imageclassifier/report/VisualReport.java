@@ -8,6 +8,10 @@ import dev.imageclassifier.model.ModelMetadata;
 import dev.imageclassifier.train.Evaluation;
 import dev.imageclassifier.vision.InvalidImageException;
 
+import javax.imageio.ImageIO;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -22,7 +26,7 @@ import java.util.Map;
 /** Writes {@code report.html} for an evaluation: gathers what {@link ReportPage} shows and draws the heatmaps. */
 public final class VisualReport {
 
-    /** Misclassified images drawn: enough to see patterns, few enough to keep the file small (about 25 KB each). */
+    /** Misclassified images drawn: enough to see patterns, few enough to keep the file small (about 10 KB each as JPEG). */
     public static final int MAX_FIGURES = 40;
     private static final int THUMBNAIL = 240;
 
@@ -45,12 +49,20 @@ public final class VisualReport {
         AtomicFiles.write(file, ReportPage.render(content).getBytes(StandardCharsets.UTF_8));
     }
 
+    /** PNG to JPEG: a photo with a heatmap is a tenth of the size in JPEG, and the report holds dozens. */
+    private static byte[] jpeg(byte[] png) throws IOException {
+        BufferedImage image = ImageIO.read(new ByteArrayInputStream(png));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ImageIO.write(image, "jpeg", out);
+        return out.toByteArray();
+    }
+
     /** The image with the wrong class's map over it, as a data: URI; null when it cannot be read again. */
     private static String heatmap(ImageClassifier classifier, Evaluation.Mistake mistake) {
         try {
             byte[] bytes = Files.readAllBytes(mistake.file());
             Explanation explanation = classifier.explain(bytes, mistake.predicted());
-            return "data:image/png;base64," + Base64.getEncoder().encodeToString(classifier.heatmapPng(bytes, explanation, THUMBNAIL));
+            return "data:image/jpeg;base64," + Base64.getEncoder().encodeToString(jpeg(classifier.heatmapPng(bytes, explanation, THUMBNAIL)));
         } catch (IOException | InvalidImageException | InferenceException e) {
             return null; // the report still lists the image
         }

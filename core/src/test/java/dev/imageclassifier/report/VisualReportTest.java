@@ -54,8 +54,8 @@ public class VisualReportTest {
                 "Precision and recall per class, worst F1 first", "default-src 'none'");
         // The confused pair, with an example drawn inline.
         assertThat(html).containsPattern("<td>car_side</td><td class=\"wrong\">airplanes</td><td>2</td><td>40\\.0 %</td>"
-                + "<td><img src=\"data:image/png;base64,");
-        assertThat(html.split("src=\"data:image/png;base64,", -1)).hasSize(1 + 1 + 2); // one example, two mistakes
+                + "<td><img src=\"data:image/jpeg;base64,");
+        assertThat(html.split("src=\"data:image/jpeg;base64,", -1)).hasSize(1 + 1 + 2); // one example, two mistakes
         assertThat(html).doesNotContain("src=\"http", "href=", "url(", "<script");
         // Classes without validation images, never predicted, are left out of the tables and the matrix.
         assertThat(html).doesNotContain(">Leopards<");
