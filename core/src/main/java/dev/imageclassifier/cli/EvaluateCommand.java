@@ -48,6 +48,11 @@ final class EvaluateCommand implements Callable<Integer> {
                     + "(env RESULTS_DIR + /evaluation, default: ${DEFAULT-VALUE}).")
     Path results;
 
+    @Option(names = "--training-metrics", paramLabel = "FILE", defaultValue = "${env:RESULTS_DIR:-" + SharedOptions.RESULTS_DIR + "}/metrics.json",
+            description = "The metrics.json written when the model was trained: report.html shows its training curves when it "
+                    + "is this model's (same run id) (env RESULTS_DIR + /metrics.json, default: ${DEFAULT-VALUE}).")
+    Path trainingMetrics;
+
     @Option(names = "--tta", description = "Flip test-time augmentation: average the probabilities of each image and its "
             + "mirror image (twice the inference work; the classifier file itself stays single-view).")
     boolean tta;
@@ -80,7 +85,7 @@ final class EvaluateCommand implements Callable<Integer> {
                             out.skipped().size()),
                     new EvaluationReport.Timings(out.imagesPerSecond(), (System.nanoTime() - start) / 1e9));
             AtomicFiles.write(results.resolve("metrics.json"), Json.pretty(report));
-            VisualReport.write(classifier, model.path.toString(), out, results.resolve("report.html"));
+            VisualReport.write(classifier, model.path.toString(), out, trainingMetrics, results.resolve("report.html"));
             spec.commandLine().getOut().printf(Locale.ROOT,
                     "Evaluated %s%s on %d validation images: accuracy %.2f%%, top-5 %.2f%%, weighted F1 %.3f (%.0f img/s) → %s, %s%n",
                     model.path, tta ? " with flip TTA" : "", metrics.report().valImages(), 100 * metrics.accuracy(),

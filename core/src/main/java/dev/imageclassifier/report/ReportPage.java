@@ -12,7 +12,8 @@ import java.util.stream.IntStream;
 /**
  * The visual evaluation report as one self-contained HTML page (inline CSS, SVG and JPEG; no script, no
  * network): headline metrics beside the ones recorded at training, per-class precision and recall worst
- * first, the most confused pairs with an example each, the confusion matrix, and misclassified images
+ * first, the most confused pairs with an example each, the confusion matrix, the training curves when the
+ * training's metrics.json is at hand, and misclassified images
  * with the heatmap of the class the model wrongly chose.
  */
 final class ReportPage {
@@ -23,9 +24,10 @@ final class ReportPage {
 
     /**
      * @param atTraining the metrics the file's metadata recorded at training (may be empty)
+     * @param history    the training curves, or null when the training's metrics.json is not at hand
      */
     record Content(String model, String backbone, String recipe, Map<String, Object> atTraining, Metrics.Report metrics,
-                   List<Figure> mistakes, int skipped, String when) {
+                   List<Figure> mistakes, int skipped, String when, TrainingCurves.History history) {
     }
 
     private static final int PAIRS = 15;
@@ -37,6 +39,7 @@ final class ReportPage {
             .bar{display:inline-block;height:.7rem;background:#2f5fd0;border-radius:4px;vertical-align:middle}.bar.recall{background:#2e8b57}
             .metrics td:nth-child(n+2){text-align:right}.scroll{max-height:32rem;overflow:auto}
             .matrix{width:100%;height:auto;max-width:1000px}.matrix text{font-size:7px}.matrix .row{text-anchor:end}.matrix .col{text-anchor:start}
+            .curve{width:100%;max-width:460px;height:auto;margin-right:1rem}.curve text{font-size:10px;fill:#5b6578}.curve .title{font-size:12px;fill:#1d2433}
             .grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(200px,1fr));gap:.75rem}
             figure{margin:0}figure img{width:100%;height:auto;max-height:240px;object-fit:contain;border-radius:6px}
             figcaption{font-size:.85rem;overflow-wrap:anywhere}
@@ -58,6 +61,9 @@ final class ReportPage {
                 .append(m.valImages()).append(" validation images").append(content.skipped() > 0 ? " (" + content.skipped() + " unreadable, skipped)" : "")
                 .append(" · ").append(Html.escape(content.when())).append("</p>");
         headline(html, m, content.atTraining());
+        html.append("<section><h2>Training curves</h2>").append(content.history() == null
+                ? "<p class=\"muted\">Not shown: the metrics.json written when this model was trained was not found (evaluate --training-metrics).</p>"
+                : TrainingCurves.svg(content.history())).append("</section>");
         perClass(html, m);
         pairs(html, m, content.mistakes());
         int[] order = IntStream.range(0, m.classNames().size()).filter(c -> present(m, c)).boxed()

@@ -33,8 +33,12 @@ public final class VisualReport {
     private VisualReport() {
     }
 
-    /** @param model the classifier file's path, as the user named it */
-    public static void write(ImageClassifier classifier, String model, Evaluation.Result result, Path file) throws IOException {
+    /**
+     * @param model           the classifier file's path, as the user named it
+     * @param trainingMetrics the metrics.json of the model's training (its curves are shown when it is this model's), or null
+     */
+    public static void write(ImageClassifier classifier, String model, Evaluation.Result result, Path trainingMetrics, Path file)
+            throws IOException {
         ModelMetadata metadata = classifier.metadata();
         List<ReportPage.Figure> figures = new ArrayList<>();
         for (Evaluation.Mistake mistake : result.mistakes().subList(0, Math.min(MAX_FIGURES, result.mistakes().size()))) {
@@ -45,7 +49,8 @@ public final class VisualReport {
         String recipeName = recipe instanceof Map<?, ?> map && map.get("name") != null ? map.get("name").toString()
                 : recipe == null ? "not recorded" : recipe.toString();
         ReportPage.Content content = new ReportPage.Content(model, metadata.backboneName(), recipeName, metadata.metrics(),
-                result.metrics().report(), figures, result.skipped().size(), Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
+                result.metrics().report(), figures, result.skipped().size(), Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(),
+                TrainingCurves.read(trainingMetrics, metadata));
         AtomicFiles.write(file, ReportPage.render(content).getBytes(StandardCharsets.UTF_8));
     }
 

@@ -42,7 +42,7 @@ public class VisualReportTest {
         try (ImageClassifier classifier = ImageClassifier.load(Path.of("model/classifier.onnx"))) {
             Evaluation.Result result = Evaluation.of(classifier, split, Progress.NONE);
             assertThat(result.mistakes()).extracting(Evaluation.Mistake::predicted).containsOnly("airplanes").hasSize(2);
-            VisualReport.write(classifier, "model/classifier.onnx", result, report);
+            VisualReport.write(classifier, "model/classifier.onnx", result, Path.of("results/metrics.json"), report);
         }
         return report;
     }
@@ -62,10 +62,25 @@ public class VisualReportTest {
     }
 
     @Test
+    void theTrainingCurvesOfThisModelAreShownAndThoseOfAnotherTrainingAreNot() throws Exception {
+        String html = Files.readString(writeReport(dir));
+        // The committed results/metrics.json is this model's: 16 epochs, the head taken at epoch 11.
+        assertThat(html).contains("Loss per epoch", "Hold-out accuracy per epoch", "chosen: epoch 11", "epoch 16");
+        assertThat(html).containsPattern("<polyline points=\"([0-9.]+,[0-9.]+ ){15}[0-9.]+,[0-9.]+\"");
+
+        Path other = Files.writeString(dir.resolve("other-metrics.json"),
+                Files.readString(Path.of("results/metrics.json")).replace("\"created_at\" : \"2026", "\"created_at\" : \"2027"));
+        try (ImageClassifier classifier = ImageClassifier.load(Path.of("model/classifier.onnx"))) {
+            assertThat(TrainingCurves.read(other, classifier.metadata())).isNull();
+            assertThat(TrainingCurves.read(Path.of("results/metrics.json"), classifier.metadata()).epochs()).hasSize(16);
+        }
+    }
+
+    @Test
     void labelsAndPathsAreEscaped() {
         Metrics metrics = Metrics.of(List.of("<b>x</b>", "y"), new int[] {0, 1}, new float[][] {{0.2f, 0.8f}, {0.1f, 0.9f}});
         String html = ReportPage.render(new ReportPage.Content("m\"odel", "bb", "r", Map.of(), metrics.report(),
-                List.of(new ReportPage.Figure("a<script>.jpg", "<b>x</b>", "y", 0.8f, null)), 0, "now"));
+                List.of(new ReportPage.Figure("a<script>.jpg", "<b>x</b>", "y", 0.8f, null)), 0, "now", null));
         assertThat(html).doesNotContain("<b>x</b>", "<script>", "m\"odel").contains("&lt;b&gt;x&lt;/b&gt;", "a&lt;script&gt;.jpg");
     }
 }
