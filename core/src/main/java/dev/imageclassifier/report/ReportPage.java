@@ -1,5 +1,6 @@
 package dev.imageclassifier.report;
 
+import dev.imageclassifier.model.ModelMetadata;
 import dev.imageclassifier.train.Metrics;
 
 import java.util.ArrayList;
@@ -26,7 +27,8 @@ final class ReportPage {
      * @param atTraining the metrics the file's metadata recorded at training (may be empty)
      * @param history    the training curves, or null when the training's metrics.json is not at hand
      */
-    record Content(String model, String backbone, String recipe, Map<String, Object> atTraining, Metrics.Report metrics,
+    /** @param modelIdentity {@link ModelMetadata#identity()}, in a meta element: the server shows a report only for its own model */
+    record Content(String modelIdentity, String model, String backbone, String recipe, Map<String, Object> atTraining, Metrics.Report metrics,
                    List<Figure> mistakes, int skipped, String when, TrainingCurves.History history) {
     }
 
@@ -55,6 +57,7 @@ final class ReportPage {
         StringBuilder html = new StringBuilder("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">"
                 + "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; img-src data:; style-src 'unsafe-inline'\">"
                 + "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>Evaluation report</title>"
+                + "<meta name=\"" + ModelMetadata.IDENTITY_NAME + "\" content=\"" + Html.escape(content.modelIdentity()) + "\">"
                 + "<style>" + STYLE + "</style></head><body><main>");
         html.append("<h1>Evaluation report</h1><p class=\"muted\">").append(Html.escape(content.model())).append(" · backbone ")
                 .append(Html.escape(content.backbone())).append(" · recipe ").append(Html.escape(content.recipe())).append(" · ")

@@ -48,7 +48,7 @@ public final class VisualReport {
         Object recipe = metadata.training().get("recipe");
         String recipeName = recipe instanceof Map<?, ?> map && map.get("name") != null ? map.get("name").toString()
                 : recipe == null ? "not recorded" : recipe.toString();
-        ReportPage.Content content = new ReportPage.Content(model, metadata.backboneName(), recipeName, metadata.metrics(),
+        ReportPage.Content content = new ReportPage.Content(metadata.identity(), model, metadata.backboneName(), recipeName, metadata.metrics(),
                 result.metrics().report(), figures, result.skipped().size(), Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(),
                 TrainingCurves.read(trainingMetrics, metadata));
         AtomicFiles.write(file, ReportPage.render(content).getBytes(StandardCharsets.UTF_8));

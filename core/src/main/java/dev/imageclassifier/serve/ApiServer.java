@@ -84,6 +84,7 @@ public final class ApiServer implements AutoCloseable {
             config.routes.post("/predict/batch", this::predictBatch);
             config.routes.post("/predict/heatmap.png", this::heatmap);
             getAndHead(config, "/model", this::modelInfo);
+            getAndHead(config, "/report", ctx -> ReportFile.serve(ctx, settings.model(), classifier().metadata()));
             getAndHead(config, "/metrics", ctx -> ctx.contentType(ServeMetrics.CONTENT_TYPE).result(metrics.scrape()));
             getAndHead(config, "/openapi.json", ctx -> ctx.contentType("application/json").result(ApiDocs.OPENAPI));
             getAndHead(config, "/docs", ctx -> ctx.html(ApiDocs.SWAGGER_UI_PAGE));
@@ -97,7 +98,11 @@ public final class ApiServer implements AutoCloseable {
 
             config.routes.exception(HttpResponseException.class, (e, ctx) -> fail(ctx, e));
             config.routes.exception(Exception.class, (e, ctx) -> fail(ctx, e));
-            config.routes.error(404, ctx -> problem(ctx, new Problem(404, "Not Found")));
+            config.routes.error(404, ctx -> {
+                if (ctx.attribute(ReportFile.OWN_404) == null) { // GET /report's own 404 keeps its detail
+                    problem(ctx, new Problem(404, "Not Found"));
+                }
+            });
             config.routes.error(405, ctx -> problem(ctx, new Problem(405, "Method Not Allowed")));
         });
     }

@@ -79,7 +79,7 @@ public class VisualReportTest {
     @Test
     void labelsAndPathsAreEscaped() {
         Metrics metrics = Metrics.of(List.of("<b>x</b>", "y"), new int[] {0, 1}, new float[][] {{0.2f, 0.8f}, {0.1f, 0.9f}});
-        String html = ReportPage.render(new ReportPage.Content("m\"odel", "bb", "r", Map.of(), metrics.report(),
+        String html = ReportPage.render(new ReportPage.Content("id", "m\"odel", "bb", "r", Map.of(), metrics.report(),
                 List.of(new ReportPage.Figure("a<script>.jpg", "<b>x</b>", "y", 0.8f, null)), 0, "now", null));
         assertThat(html).doesNotContain("<b>x</b>", "<script>", "m\"odel").contains("&lt;b&gt;x&lt;/b&gt;", "a&lt;script&gt;.jpg");
     }
