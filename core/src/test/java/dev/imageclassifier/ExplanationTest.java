@@ -84,6 +84,28 @@ class ExplanationTest {
     }
 
     @Test
+    void withFlipAveragingTheMirroredViewsMapIsTurnedBackBeforeAveraging() throws Exception {
+        BufferedImage ball = ImageIO.read(TestModels.CALTECH.resolve("soccer_ball/image_0001.jpg").toFile())
+                .getSubimage(120, 30, 145, 145);
+        BufferedImage canvas = new BufferedImage(400, 400, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = canvas.createGraphics();
+        g.setColor(new Color(128, 128, 128));
+        g.fillRect(0, 0, 400, 400);
+        g.drawImage(ball, 215, 130, null); // on the right: a map averaged unmirrored would be symmetric
+        g.dispose();
+        ByteArrayOutputStream png = new ByteArrayOutputStream();
+        ImageIO.write(canvas, "png", png);
+        try (ImageClassifier flipping = ImageClassifier.load(MODEL, ClassifierOptions.builder().flipAveraging(true).build())) {
+            Explanation explanation = flipping.explain(png.toByteArray(), "soccer_ball");
+            assertThat(peakInPhoto(explanation, 400, 400)[0]).as("peak x").isBetween(205.0, 370.0);
+            float[][] grid = explanation.grid();
+            int[] peak = explanation.peak();
+            assertThat(grid[peak[1]][peak[0]]).as("the peak beats its mirror cell")
+                    .isGreaterThan(grid[peak[1]][grid[0].length - 1 - peak[0]]);
+        }
+    }
+
+    @Test
     void anotherClassCanBeExplainedAndItsPredictionIsThePlainOne() throws Exception {
         byte[] bytes = Files.readAllBytes(TestModels.CALTECH.resolve("car_side/image_0001.jpg"));
         Explanation explanation = classifier.explain(bytes, "airplanes");
