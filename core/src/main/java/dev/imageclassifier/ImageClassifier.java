@@ -1,5 +1,7 @@
 package dev.imageclassifier;
 
+import dev.imageclassifier.explain.HeatmapOverlay;
+import dev.imageclassifier.inference.BatchRunner;
 import dev.imageclassifier.inference.ImagePipeline;
 import dev.imageclassifier.inference.MicroBatcher.QueueFullException;
 import dev.imageclassifier.model.ClassifierModel;
@@ -9,6 +11,7 @@ import dev.imageclassifier.vision.ImageDecoder;
 import dev.imageclassifier.vision.InvalidImageException;
 import dev.imageclassifier.vision.Preprocessor;
 import dev.imageclassifier.vision.View;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 import java.io.IOException;
@@ -19,6 +22,8 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
  * A trained classifier file, ready to classify images: the front door of this project, for Java programs
@@ -43,12 +48,15 @@ public final class ImageClassifier implements AutoCloseable {
     private final ImagePipeline pipeline;
     private final List<View> views;
     private final ClassifierOptions options;
+    private final Explainer explainer;
 
-    private ImageClassifier(ClassifierModel model, ImagePipeline pipeline, ClassifierOptions options) {
+    private ImageClassifier(ClassifierModel model, ImagePipeline pipeline, ClassifierOptions options,
+                            Function<BatchRunner, ImagePipeline> pipelines, ImageDecoder decoder) {
         this.model = model;
         this.pipeline = pipeline;
         this.options = options;
         this.views = options.flipAveraging() ? List.of(View.CENTER, View.CENTER_FLIP) : List.of(View.CENTER);
+        this.explainer = new Explainer(model, pipelines, views, pipeline.preprocessor(), decoder);
     }
 
     /** Loads a classifier file made by {@code train} with the default options. */
@@ -61,10 +69,12 @@ public final class ImageClassifier implements AutoCloseable {
         ClassifierModel model = ClassifierModel.load(file, options.runtime());
         ImagePipeline.Settings settings = new ImagePipeline.Settings(options.maxBatchSize(), options.maxBatchDelay(),
                 options.queueCapacity(), options.workers(), model.parallelRuns());
-        ImagePipeline pipeline = new ImagePipeline("classifier", new Preprocessor(model.metadata().preprocessing()),
-                new ImageDecoder(options.maxPixels()), model, settings,
-                options.meterRegistry() != null ? options.meterRegistry() : new SimpleMeterRegistry());
-        return new ImageClassifier(model, pipeline, options);
+        MeterRegistry registry = options.meterRegistry() != null ? options.meterRegistry() : new SimpleMeterRegistry();
+        Preprocessor preprocessor = new Preprocessor(model.metadata().preprocessing());
+        ImageDecoder decoder = new ImageDecoder(options.maxPixels());
+        ImagePipeline pipeline = new ImagePipeline("classifier", preprocessor, decoder, model, settings, registry);
+        return new ImageClassifier(model, pipeline, options,
+                runner -> new ImagePipeline("explain", preprocessor, decoder, runner, settings, registry), decoder);
     }
 
     /** Classifies one encoded image (JPEG, PNG, GIF, BMP, WebP, TIFF). */
@@ -121,6 +131,50 @@ public final class ImageClassifier implements AutoCloseable {
         return predictions(pipeline.submit(image, views, 0, deadline));
     }
 
+    /**
+     * Classifies one image and says why: the class activation map of {@code label}, or of the top class
+     * when it is null. The first call prepares the explaining session (a fraction of a second).
+     *
+     * @throws IllegalArgumentException for a label the model does not know
+     * @throws InferenceException       when this model cannot be explained (no global pool before a linear head)
+     */
+    public Explanation explain(byte[] image, String label) throws InvalidImageException {
+        try {
+            return await(explainer.submit(image, label, System.nanoTime() + TimeUnit.DAYS.toNanos(365)));
+        } catch (QueueFullException e) {
+            throw new InferenceException("The classifier is closed", e);
+        } catch (InvalidModelException e) {
+            throw new InferenceException(e.getMessage(), e);
+        }
+    }
+
+    /** {@link #explain(byte[], String)} for an image file. */
+    public Explanation explain(Path file, String label) throws IOException, InvalidImageException {
+        return explain(Files.readAllBytes(file), label);
+    }
+
+    /**
+     * {@link #explain(byte[], String)} the way a server wants it: refused at once when the queue is full,
+     * and failing with a {@link java.util.concurrent.TimeoutException} past {@code deadline}.
+     */
+    public CompletableFuture<Explanation> trySubmitExplained(byte[] image, String label, long deadline)
+            throws QueueFullException, InvalidModelException {
+        return explainer.submit(image, label, deadline);
+    }
+
+    /**
+     * The photo with an explanation's map upsampled and blended over the part the model saw (the rest
+     * dimmed), as PNG, at most {@value HeatmapOverlay#MAX_SIDE} pixels on its longer side.
+     */
+    public byte[] heatmapPng(byte[] image, Explanation explanation) throws InvalidImageException {
+        return heatmapPng(image, explanation, HeatmapOverlay.MAX_SIDE);
+    }
+
+    /** {@link #heatmapPng(byte[], Explanation)} at most {@code maxSide} pixels on the longer side (thumbnails). */
+    public byte[] heatmapPng(byte[] image, Explanation explanation, int maxSide) throws InvalidImageException {
+        return explainer.overlayPng(image, explanation.grid(), maxSide);
+    }
+
     private CompletableFuture<Prediction> predictions(CompletableFuture<ImagePipeline.Output> outputs) {
         return outputs.thenApply(output -> new Prediction(labels(), mean(output.rows()), new Prediction.Timing(
                 output.preprocessNanos(), output.queueNanos(), output.inferenceNanos(), output.batchSize())));
@@ -143,11 +197,12 @@ public final class ImageClassifier implements AutoCloseable {
     /** Lets queued images finish, then frees the model. */
     @Override
     public void close() {
+        explainer.close();
         pipeline.close();
         model.close();
     }
 
-    private static Prediction await(CompletableFuture<Prediction> future) throws InvalidImageException {
+    private static <T> T await(CompletableFuture<T> future) throws InvalidImageException {
         try {
             return future.get();
         } catch (InterruptedException e) {

@@ -25,9 +25,9 @@ class ArchitectureTest {
 
     /** Layer of each package, lowest first; "(front door)" is dev.imageclassifier itself. */
     private static final Map<String, Integer> LAYERS = Map.ofEntries(
-            Map.entry("io", 0), Map.entry("vision", 1), Map.entry("fetch", 1), Map.entry("inference", 2),
+            Map.entry("io", 0), Map.entry("vision", 1), Map.entry("fetch", 1), Map.entry("inference", 2), Map.entry("explain", 2),
             Map.entry("data", 3), Map.entry("model", 3), Map.entry(FRONT_DOOR, 4), Map.entry("quantize", 5),
-            Map.entry("train", 6), Map.entry("serve", 6), Map.entry("bench", 7), Map.entry("cli", 8));
+            Map.entry("train", 6), Map.entry("serve", 6), Map.entry("bench", 7), Map.entry("report", 7), Map.entry("cli", 8));
 
     private static final Pattern IMPORT = Pattern.compile("^import (?:static )?dev\\.imageclassifier\\.([a-z]+\\.)?([A-Z]\\w*)",
             Pattern.MULTILINE);

@@ -8,6 +8,7 @@ import dev.imageclassifier.io.AtomicFiles;
 import dev.imageclassifier.io.Json;
 import dev.imageclassifier.io.Progress;
 import dev.imageclassifier.model.ModelMetadata;
+import dev.imageclassifier.report.VisualReport;
 import dev.imageclassifier.train.Evaluation;
 import dev.imageclassifier.train.EvaluationReport;
 import dev.imageclassifier.train.Metrics;
@@ -25,7 +26,8 @@ import java.util.concurrent.Callable;
         header = "Recompute the metrics of a classifier file on the split's validation images.",
         description = {
                 "Recompute the metrics of an existing classifier file on the validation images of a split manifest, "
-                        + "running the file itself through ONNX Runtime, and write <results>/metrics.json.",
+                        + "running the file itself through ONNX Runtime, and write <results>/metrics.json and a visual report, "
+                        + "<results>/report.html (one self-contained page: metrics, confusions, misclassified images with heatmaps).",
                 ""})
 final class EvaluateCommand implements Callable<Integer> {
 
@@ -45,6 +47,11 @@ final class EvaluateCommand implements Callable<Integer> {
             description = "Where metrics.json goes; by default beside, not over, the training's results "
                     + "(env RESULTS_DIR + /evaluation, default: ${DEFAULT-VALUE}).")
     Path results;
+
+    @Option(names = "--training-metrics", paramLabel = "FILE", defaultValue = "${env:RESULTS_DIR:-" + SharedOptions.RESULTS_DIR + "}/metrics.json",
+            description = "The metrics.json written when the model was trained: report.html shows its training curves when it "
+                    + "is this model's (same run id) (env RESULTS_DIR + /metrics.json, default: ${DEFAULT-VALUE}).")
+    Path trainingMetrics;
 
     @Option(names = "--tta", description = "Flip test-time augmentation: average the probabilities of each image and its "
             + "mirror image (twice the inference work; the classifier file itself stays single-view).")
@@ -78,10 +85,12 @@ final class EvaluateCommand implements Callable<Integer> {
                             out.skipped().size()),
                     new EvaluationReport.Timings(out.imagesPerSecond(), (System.nanoTime() - start) / 1e9));
             AtomicFiles.write(results.resolve("metrics.json"), Json.pretty(report));
+            VisualReport.write(classifier, model.path.toString(), out, trainingMetrics, results.resolve("report.html"));
             spec.commandLine().getOut().printf(Locale.ROOT,
-                    "Evaluated %s%s on %d validation images: accuracy %.2f%%, top-5 %.2f%%, weighted F1 %.3f (%.0f img/s) → %s%n",
+                    "Evaluated %s%s on %d validation images: accuracy %.2f%%, top-5 %.2f%%, weighted F1 %.3f (%.0f img/s) → %s, %s%n",
                     model.path, tta ? " with flip TTA" : "", metrics.report().valImages(), 100 * metrics.accuracy(),
-                    100 * metrics.top5Accuracy(), metrics.f1Weighted(), out.imagesPerSecond(), results.resolve("metrics.json"));
+                    100 * metrics.top5Accuracy(), metrics.f1Weighted(), out.imagesPerSecond(), results.resolve("metrics.json"),
+                    results.resolve("report.html"));
             return out.skipped().isEmpty() ? 0 : 1;
         }
     }

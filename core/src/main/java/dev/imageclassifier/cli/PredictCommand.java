@@ -1,7 +1,9 @@
 package dev.imageclassifier.cli;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.imageclassifier.ClassifierOptions;
+import dev.imageclassifier.Explanation;
 import dev.imageclassifier.ImageClassifier;
 import dev.imageclassifier.Prediction;
 import dev.imageclassifier.ScoredLabel;
@@ -17,6 +19,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
@@ -44,6 +47,11 @@ final class PredictCommand implements Callable<Integer> {
     @Option(names = "--json", description = "One JSON object per image instead of text.")
     boolean json;
 
+    @Option(names = "--explain", paramLabel = "OUT_DIR",
+            description = "Also write, per image, OUT_DIR/<name>-heatmap.png: the image with the class activation map of "
+                    + "its top class over it (where the evidence for the answer lies).")
+    Path explainDir;
+
     @Parameters(paramLabel = "IMAGE", arity = "1..*", description = "Image files (JPEG, PNG, GIF, BMP, WebP, TIFF).")
     List<Path> images;
 
@@ -56,10 +64,18 @@ final class PredictCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         int failed = 0;
         ClassifierOptions options = ClassifierOptions.builder().threads(inference.threads).device(inference.device).build();
+        HeatmapFiles heatmaps = explainDir == null ? null : HeatmapFiles.in(explainDir, spec);
         try (ImageClassifier classifier = ImageClassifier.load(model.path, options)) {
             for (Path image : images) {
                 try {
-                    out.println(format(image, classifier.classify(image)));
+                    if (heatmaps == null) {
+                        out.println(format(image, classifier.classify(image), null));
+                        continue;
+                    }
+                    byte[] bytes = Files.readAllBytes(image);
+                    Explanation explanation = classifier.explain(bytes, null);
+                    Path written = heatmaps.write(image, classifier.heatmapPng(bytes, explanation));
+                    out.println(format(image, explanation.prediction(), written));
                 } catch (InvalidImageException | IOException e) {
                     err.printf(Locale.ROOT, "%s: error: %s%n", image, reason(e));
                     failed++;
@@ -70,19 +86,24 @@ final class PredictCommand implements Callable<Integer> {
         return failed == 0 ? 0 : 1;
     }
 
-    private String format(Path image, Prediction prediction) {
+    private String format(Path image, Prediction prediction, Path heatmap) {
         List<ScoredLabel> top = prediction.top(Math.max(1, topK));
         if (json) {
-            return Json.compact(new Line(image.toString(), prediction.label(), prediction.confidence(), top));
+            return Json.compact(new Line(image.toString(), prediction.label(), prediction.confidence(), top,
+                    heatmap == null ? null : heatmap.toString()));
         }
         StringBuilder line = new StringBuilder(image.toString()).append(':');
         top.forEach(t -> line.append(String.format(Locale.ROOT, " %s %.2f%%", t.label(), 100 * t.confidence())));
+        if (heatmap != null) {
+            line.append(" (heatmap: ").append(heatmap).append(')');
+        }
         return line.toString();
     }
 
-    /** One line of {@code --json}: the server's field names, with the file. */
+    /** One line of {@code --json}: the server's field names, with the file (and its heatmap with --explain). */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
     record Line(String file, @JsonProperty("predicted_class") String predictedClass, float confidence,
-                List<ScoredLabel> predictions) {
+                List<ScoredLabel> predictions, String heatmap) {
     }
 
     /** What went wrong with one file, in words (the exception of a missing file is just its name). */

@@ -1,9 +1,15 @@
 package dev.imageclassifier.cli;
 
+import dev.imageclassifier.ClassifierOptions;
+import dev.imageclassifier.ImageClassifier;
+import dev.imageclassifier.data.SplitManifest;
 import dev.imageclassifier.io.AtomicFiles;
 import dev.imageclassifier.io.CacheDirectory;
+import dev.imageclassifier.io.Progress;
 import dev.imageclassifier.model.BackboneResolver;
 import dev.imageclassifier.model.ResolvedBackbone;
+import dev.imageclassifier.report.VisualReport;
+import dev.imageclassifier.train.Evaluation;
 import dev.imageclassifier.train.Metrics;
 import dev.imageclassifier.train.Recipe;
 import dev.imageclassifier.train.TrainingOptions;
@@ -111,6 +117,10 @@ final class TrainCommand implements Callable<Integer> {
                     + "<results>/quantization.json are written only when validation top-1 falls by at most 1 point.")
     String quantize;
 
+    @Option(names = "--report", description = "Then evaluate the written model on the validation images and write the visual "
+            + "report, <results>/report.html, as `evaluate` does (with the training curves of this run).")
+    boolean report;
+
     @Mixin
     SharedOptions.NoProgress noProgress;
 
@@ -141,8 +151,22 @@ final class TrainCommand implements Callable<Integer> {
                         ? String.format(Locale.ROOT, "%.0f img/s", summary.imagesPerSecond()) : "all from cache",
                 summary.trainingSeconds(), summary.bestEpoch(),
                 summary.totalSeconds(), model.path, results.resolve("metrics.json"));
+        if (report) {
+            writeReport();
+        }
         return quantize == null ? 0 : QuantizeCommand.afterTraining(model.path, split.path, results, inference.options(),
                 !noProgress.set, spec.commandLine().getOut(), spec.commandLine().getErr());
+    }
+
+    /** The visual report of the model just written: its own file run on the split, as a user of it will see it. */
+    private void writeReport() throws Exception {
+        Path file = results.resolve("report.html");
+        try (ImageClassifier classifier = ImageClassifier.load(model.path, ClassifierOptions.builder().threads(inference.threads)
+                .device(inference.device).build())) {
+            Evaluation.Result evaluated = Evaluation.of(classifier, SplitManifest.read(split.path), Progress.NONE);
+            VisualReport.write(classifier, model.path.toString(), evaluated, results.resolve("metrics.json"), file);
+        }
+        spec.commandLine().getOut().printf("Wrote the visual report → %s%n", file);
     }
 
     /** The named recipe with the flags' overrides. */

@@ -7,6 +7,7 @@ import dev.imageclassifier.inference.TensorBatch;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -26,13 +27,19 @@ public final class ClassifierModel implements BatchRunner, AutoCloseable {
      */
     public static final long SIDE_BY_SIDE_MAX_BYTES = 32L << 20;
 
+    private final Path file;
+    private final RuntimeOptions options;
+    private OnnxModel explaining;
     private final OnnxModel primary;
     private final OnnxModel sideBySide;
     private final ModelMetadata metadata;
     private final int parallelRuns;
     private final AtomicInteger running = new AtomicInteger();
 
-    private ClassifierModel(OnnxModel primary, OnnxModel sideBySide, int parallelRuns, ModelMetadata metadata) {
+    private ClassifierModel(Path file, RuntimeOptions options, OnnxModel primary, OnnxModel sideBySide, int parallelRuns,
+                            ModelMetadata metadata) {
+        this.file = file;
+        this.options = options;
         this.primary = primary;
         this.sideBySide = sideBySide;
         this.parallelRuns = parallelRuns;
@@ -56,7 +63,7 @@ public final class ClassifierModel implements BatchRunner, AutoCloseable {
             }
             boolean small = Files.size(file) <= SIDE_BY_SIDE_MAX_BYTES;
             OnnxModel second = options.parallelRuns() > 1 && small ? open(file, options.singleThreadedRuns()) : null;
-            return new ClassifierModel(primary, second, second == null ? 1 : options.parallelRuns(), metadata);
+            return new ClassifierModel(file, options, primary, second, second == null ? 1 : options.parallelRuns(), metadata);
         } catch (InvalidModelException e) {
             primary.close();
             throw new InvalidModelException(file + ": " + e.getMessage(), e);
@@ -95,8 +102,32 @@ public final class ClassifierModel implements BatchRunner, AutoCloseable {
         }
     }
 
+    /**
+     * A runner whose rows are the class probabilities followed by the class activation maps ([C, h, w],
+     * see {@link ClassActivationGraph}). Its session is made on first use, from the file with the maps
+     * added in memory (old files work too): the sessions that classify stay exactly as they were.
+     *
+     * @throws InvalidModelException when the model has no global pool and linear head to explain with
+     */
+    public synchronized BatchRunner explaining() throws InvalidModelException {
+        if (explaining == null) {
+            try {
+                byte[] model = ClassActivationGraph.withActivations(OnnxProtos.read(file)).toByteArray();
+                explaining = OnnxModel.create(model, OUTPUT, options);
+            } catch (InvalidModelException e) {
+                throw new InvalidModelException("cannot explain the answers of " + file.getFileName() + ": " + e.getMessage(), e);
+            }
+        }
+        OnnxModel session = explaining;
+        List<String> outputs = List.of(OUTPUT, ClassActivationGraph.OUTPUT);
+        return batch -> session.run(batch, outputs);
+    }
+
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (explaining != null) {
+            explaining.close();
+        }
         primary.close();
         if (sideBySide != null) {
             sideBySide.close();

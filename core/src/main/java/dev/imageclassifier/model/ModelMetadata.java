@@ -42,12 +42,23 @@ public record ModelMetadata(List<String> labels, Preprocessing preprocessing, St
     public static final String PROJECT_VERSION = "project.version";
     public static final String OUTPUT = "output";
     public static final String QUANTIZATION = "quantization";
+    /** Name under which files about a model (the evaluation report's meta element) record its {@link #identity()}. */
+    public static final String IDENTITY_NAME = "image-classifier-model";
 
     public ModelMetadata {
         labels = List.copyOf(labels);
         training = Map.copyOf(training);
         metrics = Map.copyOf(metrics);
         quantization = Map.copyOf(quantization);
+    }
+
+    /**
+     * Which model this is, for files made about it (the evaluation report): its training run and creation
+     * time, and whether it is the int8 version (which shares both with its float original).
+     */
+    public String identity() {
+        Object runId = training.get("run_id");
+        return createdAt + " " + (runId == null ? "-" : runId) + (quantization.isEmpty() ? "" : " int8");
     }
 
     /** Metadata of a model as trained (not quantized). */

@@ -13,6 +13,8 @@ import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -91,6 +93,40 @@ public final class OnnxModel implements BatchRunner, AutoCloseable {
             }
             return rows;
         }
+    }
+
+    /**
+     * Runs a batch for several outputs at once (ONNX Runtime computes only what they need): each image's
+     * row is its rows of {@code outputs}, flattened and concatenated in that order.
+     */
+    public float[][] run(TensorBatch batch, List<String> outputs) throws OrtException {
+        int n = batch.size();
+        try (OnnxTensor input = OnnxTensor.createTensor(environment, batch.view(), batch.shape());
+             OrtSession.Result result = session.run(Map.of(inputName, input), new LinkedHashSet<>(outputs))) {
+            FloatBuffer[] values = new FloatBuffer[outputs.size()];
+            int[] widths = new int[outputs.size()];
+            for (int o = 0; o < values.length; o++) {
+                OnnxTensor output = (OnnxTensor) result.get(outputs.get(o)).orElseThrow();
+                values[o] = output.getFloatBuffer();
+                long[] shape = output.getInfo().getShape();
+                if (shape[0] != n || values[o].remaining() % n != 0) {
+                    throw new IllegalStateException("model answered " + Arrays.toString(shape) + " for " + n + " images");
+                }
+                widths[o] = values[o].remaining() / n;
+            }
+            float[][] rows = new float[n][Arrays.stream(widths).sum()];
+            for (float[] row : rows) {
+                for (int o = 0, at = 0; o < values.length; at += widths[o], o++) {
+                    values[o].get(row, at, widths[o]);
+                }
+            }
+            return rows;
+        }
+    }
+
+    /** Whether the model has an output of this name. */
+    public boolean hasOutput(String name) throws OrtException {
+        return session.getOutputNames().contains(name);
     }
 
     /**

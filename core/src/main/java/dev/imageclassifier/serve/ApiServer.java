@@ -1,10 +1,12 @@
 package dev.imageclassifier.serve;
 
+import dev.imageclassifier.Explanation;
 import dev.imageclassifier.ImageClassifier;
 import dev.imageclassifier.Prediction;
 import dev.imageclassifier.inference.ImagePipeline;
 import dev.imageclassifier.inference.MicroBatcher;
 import dev.imageclassifier.io.Json;
+import dev.imageclassifier.model.InvalidModelException;
 import dev.imageclassifier.serve.ServedModel.Ready;
 import dev.imageclassifier.serve.Uploads.Upload;
 import dev.imageclassifier.vision.DecodeBudget;
@@ -80,7 +82,9 @@ public final class ApiServer implements AutoCloseable {
             getAndHead(config, "/health", this::health);
             config.routes.post("/predict", this::predict);
             config.routes.post("/predict/batch", this::predictBatch);
+            config.routes.post("/predict/heatmap.png", this::heatmap);
             getAndHead(config, "/model", this::modelInfo);
+            getAndHead(config, "/report", ctx -> ReportFile.serve(ctx, settings.model(), classifier().metadata()));
             getAndHead(config, "/metrics", ctx -> ctx.contentType(ServeMetrics.CONTENT_TYPE).result(metrics.scrape()));
             getAndHead(config, "/openapi.json", ctx -> ctx.contentType("application/json").result(ApiDocs.OPENAPI));
             getAndHead(config, "/docs", ctx -> ctx.html(ApiDocs.SWAGGER_UI_PAGE));
@@ -94,7 +98,11 @@ public final class ApiServer implements AutoCloseable {
 
             config.routes.exception(HttpResponseException.class, (e, ctx) -> fail(ctx, e));
             config.routes.exception(Exception.class, (e, ctx) -> fail(ctx, e));
-            config.routes.error(404, ctx -> problem(ctx, new Problem(404, "Not Found")));
+            config.routes.error(404, ctx -> {
+                if (ctx.attribute(ReportFile.OWN_404) == null) { // GET /report's own 404 keeps its detail
+                    problem(ctx, new Problem(404, "Not Found"));
+                }
+            });
             config.routes.error(405, ctx -> problem(ctx, new Problem(405, "Method Not Allowed")));
         });
     }
@@ -150,10 +158,35 @@ public final class ApiServer implements AutoCloseable {
         long start = System.nanoTime();
         ImageClassifier classifier = classifier();
         int topK = topK(ctx);
+        ExplainRequest explain = ExplainRequest.of(ctx, classifier.labels(), false);
         Upload upload = uploads.read(ctx, "file", 1).get(0);
         long deadline = start + settings.requestTimeout().toNanos();
+        if (explain.wanted()) {
+            Explanation explanation = explain(classifier, upload, explain, deadline);
+            ctx.json(PredictionJson.of(explanation.prediction(), topK, start).with(ExplanationJson.of(explanation)));
+            return;
+        }
         Prediction prediction = await(classifier.trySubmit(upload.bytes(), deadline), deadline);
         ctx.json(PredictionJson.of(prediction, topK, start));
+    }
+
+    /** The uploaded image with the map of the top class (or {@code explain_class}) blended over it, as PNG. */
+    private void heatmap(Context ctx) throws Exception {
+        long start = System.nanoTime();
+        ImageClassifier classifier = classifier();
+        ExplainRequest explain = ExplainRequest.of(ctx, classifier.labels(), true);
+        Upload upload = uploads.read(ctx, "file", 1).get(0);
+        Explanation explanation = explain(classifier, upload, explain, start + settings.requestTimeout().toNanos());
+        ctx.header("X-Explained-Class", ExplainRequest.headerSafe(explanation.label()));
+        ctx.contentType("image/png").result(classifier.heatmapPng(upload.bytes(), explanation));
+    }
+
+    private static Explanation explain(ImageClassifier classifier, Upload upload, ExplainRequest explain, long deadline) throws Exception {
+        try {
+            return await(classifier.trySubmitExplained(upload.bytes(), explain.label(), deadline), deadline);
+        } catch (InvalidModelException e) {
+            throw new HttpResponseException(501, "Not Implemented: " + e.getMessage());
+        }
     }
 
     private void predictBatch(Context ctx) {

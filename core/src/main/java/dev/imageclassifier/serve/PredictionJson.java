@@ -12,11 +12,12 @@ import java.util.List;
  * optional top-k list and where the time went.
  *
  * @param predictions the {@code top_k} best labels, only when asked for
+ * @param explanation the class activation map, only when asked for ({@code explain=true})
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record PredictionJson(@JsonProperty("predicted_class") String predictedClass, float confidence,
                              List<ScoredLabel> predictions, @JsonProperty("batch_size") int batchSize,
-                             @JsonProperty("timing_ms") Timing timing) {
+                             @JsonProperty("timing_ms") Timing timing, ExplanationJson explanation) {
 
     /** Milliseconds spent decoding + preprocessing, waiting for a batch, in the model call, and in total. */
     public record Timing(double preprocess, double queue, double inference, double total) {
@@ -28,7 +29,12 @@ public record PredictionJson(@JsonProperty("predicted_class") String predictedCl
         Timing timing = new Timing(millis(took.preprocessNanos()), millis(took.queueNanos()), millis(took.inferenceNanos()),
                 millis(System.nanoTime() - startNanos));
         return new PredictionJson(prediction.label(), prediction.confidence(), topK > 0 ? prediction.top(topK) : null,
-                took.batchSize(), timing);
+                took.batchSize(), timing, null);
+    }
+
+    /** This answer with its explanation. */
+    PredictionJson with(ExplanationJson why) {
+        return new PredictionJson(predictedClass, confidence, predictions, batchSize, timing, why);
     }
 
     private static double millis(long nanos) {

@@ -25,13 +25,18 @@ public final class Evaluation {
 
     /**
      * @param metrics over the images that could be classified
-     * @param skipped images that could not be read or decoded
+     * @param skipped  images that could not be read or decoded
+     * @param mistakes the misclassified images, most confident first
      */
-    public record Result(Metrics metrics, List<SkippedImage> skipped, double seconds) {
+    public record Result(Metrics metrics, List<SkippedImage> skipped, double seconds, List<Mistake> mistakes) {
 
         public double imagesPerSecond() {
             return seconds > 0 ? metrics.report().valImages() / seconds : 0;
         }
+    }
+
+    /** A validation image the model got wrong. */
+    public record Mistake(Path file, String truth, String predicted, float confidence) {
     }
 
     private Evaluation() {
@@ -54,18 +59,24 @@ public final class Evaluation {
         }
         List<float[]> probabilities = new ArrayList<>();
         List<Integer> truth = new ArrayList<>();
+        List<Mistake> mistakes = new ArrayList<>();
         for (int i = 0; i < images.size(); i++) {
             Prediction prediction = pending.get(i).join();
             if (prediction != null) {
                 probabilities.add(prediction.probabilities());
                 truth.add(labels.indexOf(images.get(i).label()));
+                if (!prediction.label().equals(images.get(i).label())) {
+                    mistakes.add(new Mistake(split.resolve(images.get(i)), images.get(i).label(), prediction.label(),
+                            prediction.confidence()));
+                }
             }
         }
+        mistakes.sort(Comparator.comparingDouble((Mistake m) -> m.confidence()).reversed());
         Metrics metrics = Metrics.of(labels, truth.stream().mapToInt(Integer::intValue).toArray(),
                 probabilities.toArray(float[][]::new));
         List<SkippedImage> sorted = new ArrayList<>(skipped);
         sorted.sort(Comparator.comparingInt(SkippedImage::index));
-        return new Result(metrics, sorted, (System.nanoTime() - start) / 1e9);
+        return new Result(metrics, sorted, (System.nanoTime() - start) / 1e9, mistakes);
     }
 
     /** One image on its way; completes with null (and a skipped entry) when it cannot be read or decoded. */

@@ -176,6 +176,19 @@ class PipelineTest {
     }
 
     @Test
+    @Order(4)
+    void trainWithReportWritesTheVisualReportWithItsOwnTrainingCurves() throws Exception {
+        Path reportResults = dir.resolve("report-results");
+        Cli trained = Cli.run("train", "--split", split.toString(), "--backbone", TestModels.MOBILENET.toString(), "--model",
+                dir.resolve("report-model/classifier.onnx").toString(), "--results", reportResults.toString(), "--cache-dir",
+                cache.toString(), "--no-progress", "--offline", "--report");
+        assertThat(trained.exitCode()).as(trained.err()).isZero();
+        assertThat(trained.out()).contains("Wrote the visual report → " + reportResults.resolve("report.html"));
+        String html = Files.readString(reportResults.resolve("report.html"));
+        assertThat(html).contains("Evaluation report", "Loss per epoch", "chosen: epoch", "Confusion matrix");
+    }
+
+    @Test
     @Order(5)
     void runChainsPrepareTrainAndEvaluate() throws Exception {
         Path runModel = dir.resolve("run/classifier.onnx");

@@ -7,6 +7,7 @@ import ai.onnx.proto.OnnxMl.TensorProto;
 import ai.onnxruntime.OrtSession;
 import dev.imageclassifier.inference.TensorBatch;
 import dev.imageclassifier.io.Progress;
+import dev.imageclassifier.model.ClassActivationGraph;
 import dev.imageclassifier.model.OnnxModel;
 import dev.imageclassifier.model.OnnxProtos;
 import dev.imageclassifier.model.OnnxRuntimeLibraries;
@@ -144,6 +145,46 @@ class QdqGraphTest {
         }
         assertThat(OnnxProtos.read(optimized).getGraph().getNodeList()).extracting(NodeProto::getOpType)
                 .contains("QLinearConv", "QLinearGlobalAveragePool", "QGemm").doesNotContain("Conv", "Gemm", "Relu");
+    }
+
+    @Test
+    void theClassActivationMapsOfTheInt8GraphAgreeWithTheFloatOnesAndItsFusionsStillApply() throws Exception {
+        ModelProto model = convGemm(13);
+        QdqPlan plan = QdqPlan.of(model.getGraph(), true);
+        Map<String, TensorRange> ranges = new Calibrator(model, plan.tensorsToCalibrate(), RuntimeOptions.defaults())
+                .ranges(randomImages(32, 1), SIZE, CalibrationMethod.MINMAX, 99.99, Progress.NONE);
+        ModelProto int8 = ClassActivationGraph.withActivations(model.toBuilder().setGraph(QdqGraph.write(plan, ranges)).build());
+        ModelProto float32 = ClassActivationGraph.withActivations(model);
+
+        List<float[]> images = randomImages(8, 4);
+        float[][] expected = runMaps(float32, images);
+        float[][] actual = runMaps(int8, images);
+        double worst = 0;
+        double span = 0;
+        for (int i = 0; i < images.size(); i++) {
+            for (int k = 5; k < expected[i].length; k++) { // after the 5 logits: 5 maps of 8 × 8
+                worst = Math.max(worst, Math.abs(expected[i][k] - actual[i][k]));
+                span = Math.max(span, Math.abs(expected[i][k]));
+            }
+        }
+        assertThat(expected[0]).hasSize(5 + 5 * SIZE * SIZE);
+        assertThat(worst).as("largest map error, the maps reaching ±%.2f", span).isLessThan(0.05 * span);
+
+        Path optimized = dir.resolve("optimized-with-maps.onnx");
+        try (OrtSession.SessionOptions options = RuntimeOptions.defaults().toSessionOptions()) {
+            options.setOptimizedModelFilePath(optimized.toString());
+            OnnxRuntimeLibraries.environment().createSession(int8.toByteArray(), options).close();
+        }
+        assertThat(OnnxProtos.read(optimized).getGraph().getNodeList()).extracting(NodeProto::getOpType)
+                .contains("QLinearConv", "QLinearGlobalAveragePool", "QGemm");
+    }
+
+    private static float[][] runMaps(ModelProto model, List<float[]> images) throws Exception {
+        try (OnnxModel session = OnnxModel.create(model.toByteArray(), "logits", RuntimeOptions.defaults())) {
+            TensorBatch batch = new TensorBatch(images.size(), 3, SIZE, SIZE);
+            images.forEach(batch::add);
+            return session.run(batch, List.of("logits", ClassActivationGraph.OUTPUT));
+        }
     }
 
     @Test

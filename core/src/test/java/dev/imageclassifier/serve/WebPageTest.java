@@ -76,6 +76,7 @@ class WebPageTest {
         options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
                 "--user-data-dir=" + profile, "--window-size=1200,900");
+        options.setCapability("goog:loggingPrefs", java.util.Map.of("browser", "ALL")); // console messages, for the report test
         // An explicit driver: Selenium Manager would try to download one.
         ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
                 .usingAnyFreePort().build();
@@ -131,6 +132,62 @@ class WebPageTest {
         assertThat(browser.findElement(By.id("preview")).isDisplayed()).isTrue();
         assertThat(browser.findElement(By.id("spinner")).isDisplayed()).isFalse();
         screenshot("web-page.png");
+    }
+
+    @Test
+    void the_heatmap_toggle_lays_the_map_over_the_photo_and_a_bar_shows_its_own_class() throws IOException {
+        fileInput().sendKeys(TestImages.caltechFile("airplanes").toString());
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("result")));
+        WebElement overlay = browser.findElement(By.id("heatmap"));
+        assertThat(overlay.isDisplayed()).as("no heatmap before it is asked for").isFalse();
+
+        browser.findElement(By.id("heatmap-toggle")).click();
+        wait.until(ExpectedConditions.visibilityOf(overlay));
+        assertThat(text("heatmap-caption")).contains("“airplanes”");
+        WebElement preview = browser.findElement(By.id("preview"));
+        assertThat(overlay.getRect()).as("the overlay covers the photo").isEqualTo(preview.getRect());
+        // Painted inside the framing box (the centre), dimmed outside it: the map is really drawn.
+        Object[] centre = pixel(0.5, 0.5);
+        assertThat(((Number) centre[3]).intValue()).as("alpha at the centre").isGreaterThan(100);
+        screenshot("web-page-heatmap.png");
+
+        List<WebElement> bars = browser.findElements(By.cssSelector("#top5 button"));
+        String second = bars.get(1).findElement(By.className("bar-label")).getText();
+        bars.get(1).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("heatmap-caption"), "“" + second + "”"));
+        assertThat(bars.get(1).getAttribute("aria-pressed")).isEqualTo("true");
+        assertThat(bars.get(0).getAttribute("aria-pressed")).isEqualTo("false");
+        screenshot("web-page-heatmap-second-class.png");
+
+        browser.findElement(By.id("heatmap-toggle")).click();
+        assertThat(overlay.isDisplayed()).as("the toggle hides it again").isFalse();
+    }
+
+    /** RGBA of the overlay canvas at a fraction of its width and height. */
+    private static Object[] pixel(double fx, double fy) {
+        List<?> rgba = (List<?>) ((JavascriptExecutor) browser).executeScript("""
+                const c = document.getElementById('heatmap');
+                return Array.from(c.getContext('2d').getImageData(Math.floor(c.width * arguments[0]),
+                    Math.floor(c.height * arguments[1]), 1, 1).data);""", fx, fy);
+        return rgba.toArray();
+    }
+
+    @Test
+    void the_evaluation_report_renders_offline_without_console_errors() throws Exception {
+        Path report = dev.imageclassifier.report.VisualReportTest.writeReport(Files.createTempDirectory("report"));
+        browser.manage().logs().get(org.openqa.selenium.logging.LogType.BROWSER); // drop the page's earlier messages
+        browser.get(report.toUri().toString());
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("svg.matrix")));
+        JavascriptExecutor js = (JavascriptExecutor) browser;
+        assertThat(((Number) js.executeScript("return performance.getEntriesByType('resource').length;")).intValue())
+                .as("network requests").isZero();
+        assertThat(((Number) js.executeScript("return document.querySelector('svg.matrix').getBoundingClientRect().width;")).doubleValue())
+                .isGreaterThan(300);
+        assertThat(((Number) js.executeScript(
+                "return [...document.images].filter(i => i.complete && i.naturalWidth > 0).length;")).intValue()).isEqualTo(3);
+        assertThat(browser.manage().logs().get(org.openqa.selenium.logging.LogType.BROWSER).getAll())
+                .filteredOn(entry -> entry.getLevel().intValue() >= java.util.logging.Level.WARNING.intValue()).isEmpty();
+        screenshot("report.png");
     }
 
     @Test

@@ -1,0 +1,32 @@
+package dev.imageclassifier;
+
+/**
+ * Why the classifier answered as it did: the prediction, and for one class ({@code label}, the top one
+ * unless another was asked for) its class activation map — where in the framed image (the part the model
+ * saw) the evidence for that class lies, as a {@code height × width} grid scaled to 0..1 (1: strongest).
+ *
+ * @param grid rows top to bottom, each left to right
+ */
+public record Explanation(Prediction prediction, String label, float[][] grid) {
+
+    public int width() {
+        return grid[0].length;
+    }
+
+    public int height() {
+        return grid.length;
+    }
+
+    /** The cell with the strongest evidence, as {x, y}. */
+    public int[] peak() {
+        int[] best = {0, 0};
+        for (int y = 0; y < grid.length; y++) {
+            for (int x = 0; x < grid[y].length; x++) {
+                if (grid[y][x] > grid[best[1]][best[0]]) {
+                    best = new int[] {x, y};
+                }
+            }
+        }
+        return best;
+    }
+}
