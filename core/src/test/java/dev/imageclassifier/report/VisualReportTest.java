@@ -1,10 +1,12 @@
 package dev.imageclassifier.report;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.imageclassifier.ImageClassifier;
 import dev.imageclassifier.TestModels;
 import dev.imageclassifier.data.LabeledImage;
 import dev.imageclassifier.data.SplitManifest;
 import dev.imageclassifier.data.Subset;
+import dev.imageclassifier.io.Json;
 import dev.imageclassifier.io.Progress;
 import dev.imageclassifier.train.Evaluation;
 import dev.imageclassifier.train.Metrics;
@@ -64,15 +66,20 @@ public class VisualReportTest {
     @Test
     void theTrainingCurvesOfThisModelAreShownAndThoseOfAnotherTrainingAreNot() throws Exception {
         String html = Files.readString(writeReport(dir));
-        // The committed results/metrics.json is this model's: 16 epochs, the head taken at epoch 11.
-        assertThat(html).contains("Loss per epoch", "Hold-out accuracy per epoch", "chosen: epoch 11", "epoch 16");
-        assertThat(html).containsPattern("<polyline points=\"([0-9.]+,[0-9.]+ ){15}[0-9.]+,[0-9.]+\"");
+        // The committed results/metrics.json is this model's: its epochs and the epoch its head was taken at.
+        JsonNode training = Json.MAPPER.readTree(Path.of("results/metrics.json").toFile());
+        int epochs = training.get("history").size();
+        assertThat(epochs).isGreaterThan(2);
+        assertThat(html).contains("Loss per epoch", "Hold-out accuracy per epoch",
+                "chosen: epoch " + training.get("best_epoch").asInt(), "epoch " + epochs);
+        assertThat(html).containsPattern("<polyline points=\"([0-9.]+,[0-9.]+ ){" + (epochs - 1) + "}[0-9.]+,[0-9.]+\"");
 
         Path other = Files.writeString(dir.resolve("other-metrics.json"),
-                Files.readString(Path.of("results/metrics.json")).replace("\"created_at\" : \"2026", "\"created_at\" : \"2027"));
+                Files.readString(Path.of("results/metrics.json")).replace("\"created_at\" : \"2026", "\"created_at\" : \"2027")
+                        .replaceAll("\"run_id\" : \"[^\"]+\"", "\"run_id\" : \"another-run\""));
         try (ImageClassifier classifier = ImageClassifier.load(Path.of("model/classifier.onnx"))) {
             assertThat(TrainingCurves.read(other, classifier.metadata())).isNull();
-            assertThat(TrainingCurves.read(Path.of("results/metrics.json"), classifier.metadata()).epochs()).hasSize(16);
+            assertThat(TrainingCurves.read(Path.of("results/metrics.json"), classifier.metadata()).epochs()).hasSize(epochs);
         }
     }
 
