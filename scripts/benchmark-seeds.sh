@@ -17,7 +17,7 @@ export NO_PROGRESS=1
 for seed in $SEEDS; do
   ./image-classifier prepare --data "$DATA" --out "$OUT/data-$seed" --seed "$seed" > /dev/null
   ./image-classifier train --split "$OUT/data-$seed/split.csv" --backbone "$MODELS/mobilenetv2-12-int8.onnx" --offline \
-      --model "$OUT/model-$seed.onnx" --results "$OUT/results-$seed" --cache-dir "$CACHE" > "$OUT/train-$seed.log"
+      --model "$OUT/model-$seed.onnx" --results "$OUT/results-$seed" --cache-dir "$CACHE" > "$OUT/train-$seed.log" 2>&1
   python3 -c "import json,sys; m=json.load(open(sys.argv[1])); print(f'seed {sys.argv[2]}: framing {m[\"framing\"][\"chosen\"]}, val top-1 {100*m[\"accuracy\"]:.2f} %')" \
       "$OUT/results-$seed/metrics.json" "$seed"
 done

@@ -1,6 +1,6 @@
 package dev.imageclassifier.data;
 
-import dev.imageclassifier.vision.TestImages;
+import dev.imageclassifier.TestImages;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,7 +21,7 @@ class SplitTest {
     @TempDir
     Path dir;
 
-    private static final byte[] JPEG = TestImages.jpeg(TestImages.halves(16, 16, BufferedImage.TYPE_INT_RGB), false);
+    private static final byte[] JPEG = TestImages.jpeg(TestImages.halves(16, 16, BufferedImage.TYPE_INT_RGB));
 
     /** classes a, b, c with 10, 20 and 7 images; a few files that are not images. */
     private Path dataset() throws Exception {

@@ -1,14 +1,15 @@
 package dev.imageclassifier.serve;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.imageclassifier.TestImages;
 import dev.imageclassifier.bench.MultipartBody;
 import dev.imageclassifier.io.Json;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayNameGeneration;
 import org.junit.jupiter.api.DisplayNameGenerator;
-import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;

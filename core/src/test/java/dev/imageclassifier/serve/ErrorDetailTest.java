@@ -1,5 +1,6 @@
 package dev.imageclassifier.serve;
 
+import dev.imageclassifier.TestImages;
 import org.junit.jupiter.api.DisplayNameGeneration;
 import org.junit.jupiter.api.DisplayNameGenerator;
 import org.junit.jupiter.api.Test;

@@ -1,10 +1,11 @@
 package dev.imageclassifier.serve;
 
+import dev.imageclassifier.TestImages;
 import dev.imageclassifier.bench.MultipartBody;
 import org.junit.jupiter.api.DisplayNameGeneration;
 import org.junit.jupiter.api.DisplayNameGenerator;
-import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,9 +1,10 @@
 package dev.imageclassifier.serve;
 
+import dev.imageclassifier.TestImages;
 import org.junit.jupiter.api.DisplayNameGeneration;
 import org.junit.jupiter.api.DisplayNameGenerator;
-import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.net.http.HttpResponse;

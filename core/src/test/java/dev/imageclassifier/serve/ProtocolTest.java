@@ -1,6 +1,7 @@
 package dev.imageclassifier.serve;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.imageclassifier.TestImages;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;

@@ -1,5 +1,6 @@
 package dev.imageclassifier.serve;
 
+import dev.imageclassifier.TestImages;
 import dev.imageclassifier.data.SplitManifest;
 import dev.imageclassifier.quantize.QuantizationImages;
 import dev.imageclassifier.quantize.QuantizationSettings;
@@ -10,8 +11,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayNameGeneration;
 import org.junit.jupiter.api.DisplayNameGenerator;
-import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;

@@ -1,5 +1,6 @@
 package dev.imageclassifier.vision;
 
+import dev.imageclassifier.TestImages;
 import org.junit.jupiter.api.Test;
 
 import java.awt.image.BufferedImage;
@@ -64,7 +65,7 @@ class DecodeBudgetTest {
     void theDecoderHoldsItsShareWhileThePixelsAreUsedAndGivesItBackAfter() throws Exception {
         DecodeBudget budget = new DecodeBudget(100_000 * PIXEL);
         ImageDecoder decoder = new ImageDecoder(ImageDecoder.DEFAULT_MAX_PIXELS, budget);
-        byte[] jpeg = TestImages.jpeg(TestImages.halves(64, 48, BufferedImage.TYPE_3BYTE_BGR), false);
+        byte[] jpeg = TestImages.jpeg(TestImages.halves(64, 48, BufferedImage.TYPE_3BYTE_BGR));
         long heldDuringUse = decoder.decode(jpeg, image -> budget.reservedBytes());
         assertThat(heldDuringUse).as("the decoder's 3-byte raster plus the 12-byte float planes asked for").isEqualTo(64 * 48 * 15);
         assertThat(budget.reservedBytes()).isZero();
@@ -77,11 +78,11 @@ class DecodeBudgetTest {
     @Test
     void theDecoderRefusesAnImageLargerThanItsBudgetBeforeDecodingIt() {
         ImageDecoder decoder = new ImageDecoder(ImageDecoder.DEFAULT_MAX_PIXELS, new DecodeBudget(1000 * PIXEL));
-        byte[] header = TestImages.pngHeaderOnly(20_000, 10_000); // 200 MP would be 3.2 GB: never decoded
+        byte[] header = TestImages.pngBomb(20_000, 10_000); // 200 MP would be 3.2 GB: never decoded
         assertThatThrownBy(() -> decoder.decode(header))
                 .isInstanceOf(InvalidImageException.class)
                 .hasMessageContaining("above the limit"); // the pixel limit speaks first
-        byte[] jpeg = TestImages.jpeg(TestImages.halves(64, 48, BufferedImage.TYPE_3BYTE_BGR), false);
+        byte[] jpeg = TestImages.jpeg(TestImages.halves(64, 48, BufferedImage.TYPE_3BYTE_BGR));
         assertThatThrownBy(() -> decoder.decode(jpeg))
                 .isInstanceOfSatisfying(InvalidImageException.class,
                         e -> assertThat(e.reason()).isEqualTo(InvalidImageException.Reason.TOO_LARGE))

@@ -1,5 +1,6 @@
 package dev.imageclassifier.vision;
 
+import dev.imageclassifier.TestImages;
 import org.junit.jupiter.api.Test;
 
 import javax.imageio.ImageIO;
@@ -30,7 +31,7 @@ class ImageDecoderTest {
 
     @Test
     void aBaselineJpegDecodesToItsColours() throws Exception {
-        RgbImage image = decoder.decode(TestImages.jpeg(TestImages.halves(64, 32, BufferedImage.TYPE_INT_RGB), false));
+        RgbImage image = decoder.decode(TestImages.jpeg(TestImages.halves(64, 32, BufferedImage.TYPE_INT_RGB)));
         assertThat(image.width()).isEqualTo(64);
         assertThat(image.height()).isEqualTo(32);
         assertThat(mean(image, 0, 0, 0, 24, 32)).isGreaterThan(230);   // left: red
@@ -41,8 +42,8 @@ class ImageDecoderTest {
     @Test
     void aProgressiveJpegDecodesLikeABaselineOne() throws Exception {
         BufferedImage source = TestImages.halves(64, 32, BufferedImage.TYPE_INT_RGB);
-        RgbImage baseline = decoder.decode(TestImages.jpeg(source, false));
-        RgbImage progressive = decoder.decode(TestImages.jpeg(source, true));
+        RgbImage baseline = decoder.decode(TestImages.jpeg(source));
+        RgbImage progressive = decoder.decode(TestImages.progressiveJpeg(source));
         assertThat(mean(progressive, 0, 0, 0, 24, 32)).isCloseTo(mean(baseline, 0, 0, 0, 24, 32), org.assertj.core.data.Offset.offset(3.0));
     }
 
@@ -59,7 +60,7 @@ class ImageDecoderTest {
         for (int c = 0; c < 3; c++) {
             assertThat(mean(png, c, 0, 0, 16, 16)).isEqualTo(100.0);
         }
-        RgbImage jpeg = decoder.decode(TestImages.jpeg(gray, false));
+        RgbImage jpeg = decoder.decode(TestImages.jpeg(gray));
         assertThat(mean(jpeg, 1, 0, 0, 16, 16)).isCloseTo(100.0, org.assertj.core.data.Offset.offset(2.0));
     }
 
@@ -127,7 +128,7 @@ class ImageDecoderTest {
 
     @Test
     void exifOrientationSixTurnsTheImageClockwise() throws Exception {
-        byte[] jpeg = TestImages.withExifOrientation(TestImages.jpeg(TestImages.halves(40, 20, BufferedImage.TYPE_INT_RGB), false), 6);
+        byte[] jpeg = TestImages.withExifOrientation(TestImages.jpeg(TestImages.halves(40, 20, BufferedImage.TYPE_INT_RGB)), 6);
         RgbImage image = decoder.decode(jpeg);
         assertThat(image.width()).isEqualTo(20);
         assertThat(image.height()).isEqualTo(40);
@@ -138,7 +139,7 @@ class ImageDecoderTest {
 
     @Test
     void everyOrientationProducesTheRightShape() throws Exception {
-        byte[] base = TestImages.jpeg(TestImages.halves(40, 20, BufferedImage.TYPE_INT_RGB), false);
+        byte[] base = TestImages.jpeg(TestImages.halves(40, 20, BufferedImage.TYPE_INT_RGB));
         for (int orientation = 1; orientation <= 8; orientation++) {
             RgbImage image = decoder.decode(TestImages.withExifOrientation(base, orientation));
             assertThat(image.width()).as("orientation %d", orientation).isEqualTo(orientation >= 5 ? 20 : 40);
@@ -163,7 +164,7 @@ class ImageDecoderTest {
 
     @Test
     void aTruncatedJpegIsCorrupt() {
-        byte[] jpeg = TestImages.jpeg(TestImages.halves(200, 200, BufferedImage.TYPE_INT_RGB), false);
+        byte[] jpeg = TestImages.jpeg(TestImages.halves(200, 200, BufferedImage.TYPE_INT_RGB));
         byte[] truncated = Arrays.copyOf(jpeg, jpeg.length / 2);
         assertThatThrownBy(() -> decoder.decode(truncated))
                 .extracting(e -> ((InvalidImageException) e).reason()).isEqualTo(InvalidImageException.Reason.CORRUPT);
@@ -178,7 +179,7 @@ class ImageDecoderTest {
 
     @Test
     void aPixelBombIsRefusedFromItsHeader() {
-        byte[] bomb = TestImages.pngHeaderOnly(30000, 30000);
+        byte[] bomb = TestImages.pngBomb(30000, 30000);
         assertThatThrownBy(() -> decoder.decode(bomb))
                 .isInstanceOf(InvalidImageException.class)
                 .hasMessageContaining("30000×30000")
@@ -187,7 +188,7 @@ class ImageDecoderTest {
 
     @Test
     void probeReadsSizeWithoutDecoding() throws Exception {
-        ImageInfo info = decoder.probe(TestImages.pngHeaderOnly(30000, 20000));
+        ImageInfo info = decoder.probe(TestImages.pngBomb(30000, 20000));
         assertThat(info).isEqualTo(new ImageInfo(ImageFormat.PNG, 30000, 20000));
     }
 }

@@ -1,5 +1,6 @@
 package dev.imageclassifier.vision;
 
+import dev.imageclassifier.TestImages;
 import org.junit.jupiter.api.Test;
 
 import java.awt.image.BufferedImage;
@@ -12,7 +13,7 @@ class ImageFormatTest {
     @Test
     void formatsAreRecognisedByTheirBytes() {
         BufferedImage image = TestImages.halves(8, 8, BufferedImage.TYPE_INT_RGB);
-        assertThat(ImageFormat.sniff(TestImages.jpeg(image, false))).contains(ImageFormat.JPEG);
+        assertThat(ImageFormat.sniff(TestImages.jpeg(image))).contains(ImageFormat.JPEG);
         assertThat(ImageFormat.sniff(TestImages.encode(image, "png"))).contains(ImageFormat.PNG);
         assertThat(ImageFormat.sniff(TestImages.encode(image, "gif"))).contains(ImageFormat.GIF);
         assertThat(ImageFormat.sniff(TestImages.encode(image, "bmp"))).contains(ImageFormat.BMP);

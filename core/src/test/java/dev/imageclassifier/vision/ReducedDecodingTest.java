@@ -1,7 +1,8 @@
 package dev.imageclassifier.vision;
 
-import dev.imageclassifier.bench.LargePhoto;
+import dev.imageclassifier.TestImages;
 import dev.imageclassifier.TestModels;
+import dev.imageclassifier.bench.LargePhoto;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -149,7 +150,7 @@ class ReducedDecodingTest {
         g.setPaint(new java.awt.GradientPaint(0, 0, java.awt.Color.BLACK, 4000, 0, java.awt.Color.WHITE));
         g.fillRect(0, 0, 4000, 3000);
         g.dispose();
-        byte[] jpeg = TestImages.withExifOrientation(TestImages.jpeg(gray, false), 6);
+        byte[] jpeg = TestImages.withExifOrientation(TestImages.jpeg(gray), 6);
         for (boolean nativeJpeg : new boolean[] {true, false}) {
             int[] size = decoder(nativeJpeg, DecodeBudget.PROCESS).decode(jpeg, PREPROCESSOR.minShorterSide(),
                     image -> new int[] {image.width(), image.height()});

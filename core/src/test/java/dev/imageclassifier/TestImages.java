@@ -1,9 +1,8 @@
-package dev.imageclassifier.serve;
-
-import dev.imageclassifier.TestModels;
+package dev.imageclassifier;
 
 import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageTypeSpecifier;
 import javax.imageio.ImageWriteParam;
 import javax.imageio.ImageWriter;
 import javax.imageio.stream.ImageOutputStream;
@@ -26,18 +25,21 @@ import java.nio.file.Path;
 import java.util.Base64;
 import java.util.zip.CRC32;
 
-/** Images of every format the API accepts, made in memory with ImageIO, plus hand-crafted oddities. */
-final class TestImages {
+/**
+ * Test images for every package: scenes and real Caltech photos, every format the decoder and the API accept
+ * (made in memory with ImageIO), and hand-crafted oddities (EXIF orientation, bomb headers, CMYK, 16 bits).
+ */
+public final class TestImages {
 
     /** 1×1 WebP files (lossy VP8 and lossless VP8L), the well-known browser feature-detection probes. */
-    static final byte[] WEBP_LOSSY = Base64.getDecoder().decode("UklGRiIAAABXRUJQVlA4IBYAAAAwAQCdASoBAAEADsD+JaQAA3AAAAAA");
-    static final byte[] WEBP_LOSSLESS = Base64.getDecoder().decode("UklGRhoAAABXRUJQVlA4TA0AAAAvAAAAEAcQERGIiP4HAA==");
+    public static final byte[] WEBP_LOSSY = Base64.getDecoder().decode("UklGRiIAAABXRUJQVlA4IBYAAAAwAQCdASoBAAEADsD+JaQAA3AAAAAA");
+    public static final byte[] WEBP_LOSSLESS = Base64.getDecoder().decode("UklGRhoAAABXRUJQVlA4TA0AAAAvAAAAEAcQERGIiP4HAA==");
 
     private TestImages() {
     }
 
     /** Smooth shapes on a gradient: JPEG keeps them nearly intact, so re-encodings classify alike. */
-    static BufferedImage scene(int width, int height, int type) {
+    public static BufferedImage scene(int width, int height, int type) {
         BufferedImage image = new BufferedImage(width, height, type);
         Graphics2D g = image.createGraphics();
         g.setPaint(new GradientPaint(0, 0, new Color(30, 80, 200), width, height, new Color(240, 200, 40)));
@@ -50,11 +52,23 @@ final class TestImages {
         return image;
     }
 
-    static BufferedImage scene(int width, int height) {
+    public static BufferedImage scene(int width, int height) {
         return scene(width, height, BufferedImage.TYPE_3BYTE_BGR);
     }
 
-    static byte[] encode(BufferedImage image, String format) {
+    /** Left half red, right half blue: orientation and mirroring are visible. */
+    public static BufferedImage halves(int width, int height, int type) {
+        BufferedImage image = new BufferedImage(width, height, type);
+        Graphics2D g = image.createGraphics();
+        g.setColor(Color.RED);
+        g.fillRect(0, 0, width / 2, height);
+        g.setColor(Color.BLUE);
+        g.fillRect(width / 2, 0, width - width / 2, height);
+        g.dispose();
+        return image;
+    }
+
+    public static byte[] encode(BufferedImage image, String format) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try {
             if (!ImageIO.write(image, format, out)) {
@@ -66,20 +80,20 @@ final class TestImages {
         return out.toByteArray();
     }
 
-    static byte[] jpeg(BufferedImage image) {
+    public static byte[] jpeg(BufferedImage image) {
         return jpeg(new IIOImage(image, null, null), false, 0.95f);
     }
 
-    static byte[] progressiveJpeg(BufferedImage image) {
+    public static byte[] progressiveJpeg(BufferedImage image) {
         return jpeg(new IIOImage(image, null, null), true, 0.95f);
     }
 
-    static byte[] grayscaleJpeg() {
+    public static byte[] grayscaleJpeg() {
         return jpeg(scene(200, 150, BufferedImage.TYPE_BYTE_GRAY));
     }
 
     /** Four-channel JPEG written from a raster: decoders read it as CMYK (no Adobe marker, no JFIF). */
-    static byte[] cmykJpeg() {
+    public static byte[] cmykJpeg() {
         int width = 160;
         int height = 120;
         WritableRaster raster = Raster.createInterleavedRaster(DataBuffer.TYPE_BYTE, width, height, 4, null);
@@ -111,12 +125,12 @@ final class TestImages {
         return out.toByteArray();
     }
 
-    static byte[] pngWithAlpha() {
+    public static byte[] pngWithAlpha() {
         return encode(scene(180, 120, BufferedImage.TYPE_INT_ARGB), "png");
     }
 
-    /** 16 bits per channel RGB. */
-    static byte[] png16Bit() {
+    /** 16 bits per channel RGB, a gradient. */
+    public static byte[] png16Bit() {
         ComponentColorModel model = new ComponentColorModel(ColorSpace.getInstance(ColorSpace.CS_sRGB), false, false,
                 Transparency.OPAQUE, DataBuffer.TYPE_USHORT);
         WritableRaster raster = model.createCompatibleWritableRaster(150, 100);
@@ -128,20 +142,33 @@ final class TestImages {
         return encode(new BufferedImage(model, raster, false, null), "png");
     }
 
-    static byte[] gif() {
+    /** A 16-bit-per-channel RGB PNG of one colour. */
+    public static byte[] png16(int width, int height, int red16, int green16, int blue16) {
+        ImageTypeSpecifier type = ImageTypeSpecifier.createInterleaved(ColorSpace.getInstance(ColorSpace.CS_sRGB),
+                new int[] {0, 1, 2}, DataBuffer.TYPE_USHORT, false, false);
+        BufferedImage image = type.createBufferedImage(width, height);
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
+                image.getRaster().setPixel(x, y, new int[] {red16, green16, blue16});
+            }
+        }
+        return encode(image, "png");
+    }
+
+    public static byte[] gif() {
         return encode(scene(160, 120, BufferedImage.TYPE_BYTE_INDEXED), "gif");
     }
 
-    static byte[] bmp() {
+    public static byte[] bmp() {
         return encode(scene(160, 120), "bmp");
     }
 
-    static byte[] tiff() {
+    public static byte[] tiff() {
         return encode(scene(160, 120), "tiff");
     }
 
     /** The same JPEG with an EXIF APP1 segment saying how to turn it upright (6 = rotate 90° clockwise). */
-    static byte[] withExifOrientation(byte[] jpeg, int orientation) {
+    public static byte[] withExifOrientation(byte[] jpeg, int orientation) {
         ByteBuffer tiff = ByteBuffer.allocate(26); // big-endian TIFF header + one IFD holding one entry
         tiff.put(new byte[] {'M', 'M', 0, 42}).putInt(8).putShort((short) 1)
                 .putShort((short) 0x0112).putShort((short) 3).putInt(1).putShort((short) orientation).putShort((short) 0)
@@ -155,7 +182,7 @@ final class TestImages {
     }
 
     /** A valid PNG header declaring width×height pixels, and no pixel data: a decompression bomb's calling card. */
-    static byte[] pngBomb(int width, int height) {
+    public static byte[] pngBomb(int width, int height) {
         ByteBuffer ihdr = ByteBuffer.allocate(13).putInt(width).putInt(height).put(new byte[] {8, 2, 0, 0, 0});
         ByteBuffer png = ByteBuffer.allocate(8 + 25 + 12);
         png.put(new byte[] {(byte) 0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A});
@@ -173,7 +200,7 @@ final class TestImages {
     }
 
     /** A real photo, cut to width×height (multiples of 16 keep JPEG blocks aligned however it is turned). */
-    static BufferedImage photo(String label, int width, int height) {
+    public static BufferedImage photo(String label, int width, int height) {
         BufferedImage out = new BufferedImage(width, height, BufferedImage.TYPE_3BYTE_BGR);
         Graphics2D g = out.createGraphics();
         g.drawImage(decode(caltech(label)), 0, 0, width, height, null);
@@ -181,7 +208,7 @@ final class TestImages {
         return out;
     }
 
-    static BufferedImage decode(byte[] encoded) {
+    public static BufferedImage decode(byte[] encoded) {
         try {
             return ImageIO.read(new java.io.ByteArrayInputStream(encoded));
         } catch (IOException e) {
@@ -189,7 +216,7 @@ final class TestImages {
         }
     }
 
-    static BufferedImage rotateCounterClockwise(BufferedImage image) {
+    public static BufferedImage rotateCounterClockwise(BufferedImage image) {
         BufferedImage out = new BufferedImage(image.getHeight(), image.getWidth(), BufferedImage.TYPE_3BYTE_BGR);
         for (int y = 0; y < image.getHeight(); y++) {
             for (int x = 0; x < image.getWidth(); x++) {
@@ -199,7 +226,7 @@ final class TestImages {
         return out;
     }
 
-    static BufferedImage rotateClockwise(BufferedImage image) {
+    public static BufferedImage rotateClockwise(BufferedImage image) {
         BufferedImage out = new BufferedImage(image.getHeight(), image.getWidth(), BufferedImage.TYPE_3BYTE_BGR);
         for (int y = 0; y < image.getHeight(); y++) {
             for (int x = 0; x < image.getWidth(); x++) {
@@ -210,7 +237,7 @@ final class TestImages {
     }
 
     /** The first photo of a class in the shared Caltech-101 copy. */
-    static Path caltechFile(String label) {
+    public static Path caltechFile(String label) {
         try (var files = Files.list(TestModels.CALTECH.resolve(label))) {
             return files.filter(p -> p.toString().endsWith(".jpg")).sorted().findFirst().orElseThrow();
         } catch (IOException e) {
@@ -218,7 +245,7 @@ final class TestImages {
         }
     }
 
-    static byte[] caltech(String label) {
+    public static byte[] caltech(String label) {
         try {
             return Files.readAllBytes(caltechFile(label));
         } catch (IOException e) {
