@@ -96,14 +96,14 @@ public final class ApiServer implements AutoCloseable {
             getAndHead(config, "/app.js", ctx -> files.serve(ctx, "/web/app.js", "text/javascript", 0));
             getAndHead(config, "/style.css", ctx -> files.serve(ctx, "/web/style.css", "text/css", 0));
 
-            config.routes.exception(HttpResponseException.class, (e, ctx) -> fail(ctx, e));
-            config.routes.exception(Exception.class, (e, ctx) -> fail(ctx, e));
+            config.routes.exception(HttpResponseException.class, (e, ctx) -> ErrorAnswers.fail(ctx, e));
+            config.routes.exception(Exception.class, (e, ctx) -> ErrorAnswers.fail(ctx, e));
             config.routes.error(404, ctx -> {
                 if (ctx.attribute(ReportFile.OWN_404) == null) { // GET /report's own 404 keeps its detail
-                    problem(ctx, new Problem(404, "Not Found"));
+                    ErrorAnswers.send(ctx, new Problem(404, "Not Found"));
                 }
             });
-            config.routes.error(405, ctx -> problem(ctx, new Problem(405, "Method Not Allowed")));
+            config.routes.error(405, ctx -> ErrorAnswers.send(ctx, new Problem(405, "Method Not Allowed")));
         });
     }
 
@@ -265,27 +265,6 @@ public final class ApiServer implements AutoCloseable {
     private static void getAndHead(JavalinConfig config, String path, Handler handler) {
         config.routes.get(path, handler);
         config.routes.head(path, handler);
-    }
-
-    private static void fail(Context ctx, Exception e) {
-        Problem problem = Problem.of(e);
-        if (e instanceof HttpResponseException http && http.getStatus() == 405) {
-            // RFC 9110: a 405 lists the methods the path does take; Javalin found them for its own message.
-            http.getDetails().values().stream().findFirst().ifPresent(methods -> ctx.header("Allow", methods));
-        }
-        if (problem.isServerBug()) {
-            LOG.error("{} {} failed", ctx.method(), ctx.path(), e);
-        } else {
-            LOG.debug("{} {} -> {} {}", ctx.method(), ctx.path(), problem.status(), problem.detail(), e); // the full cause, for LOG_LEVEL=debug
-        }
-        problem(ctx, problem);
-    }
-
-    private static void problem(Context ctx, Problem problem) {
-        if (problem.isRetryable()) {
-            ctx.header("Retry-After", Problem.RETRY_AFTER_SECONDS);
-        }
-        ctx.status(problem.status()).json(Map.of("detail", problem.detail()));
     }
 
     /** Graceful stop: Jetty waits for requests in flight, then the model finishes its queue and is freed. */
