@@ -40,6 +40,11 @@ run quantize --force --speed-s 10 --model "$OUT/resnet50/fp32.onnx" --split "$OU
 cat "$OUT/resnet50/results/quantization.json"; echo
 size "$OUT/resnet50/fp32.onnx"; size "$OUT/resnet50/int8.onnx"
 
+echo "== ResNet-50 in ONNX Runtime alone, taking turns: the project's options (no spinning), then ONNX Runtime's default spinning"
+for spin in nospin spin; do
+  java -cp core/target/image-classifier.jar scripts/OrtAloneSpeed.java $spin "$OUT/resnet50/fp32.onnx" "$OUT/resnet50/int8.onnx"
+done
+
 echo "== ResNet-50 served, concurrency 16: fp32 then int8"
 IMAGE="$DATA/airplanes/image_0001.jpg"
 for precision in fp32 int8; do
