@@ -57,18 +57,10 @@ final class Explainer implements AutoCloseable {
             mirrored[v] = views.get(v).kind() == View.Kind.CENTER_FLIP;
         }
         return pipeline().submit(image, views, 0, deadline).thenApply(output -> {
-            float[][] rows = output.rows();
-            float[] probabilities = new float[labels.size()];
-            for (float[] row : rows) {
-                for (int c = 0; c < probabilities.length; c++) {
-                    probabilities[c] += row[c] / rows.length;
-                }
-            }
-            Prediction prediction = new Prediction(labels, probabilities, new Prediction.Timing(output.preprocessNanos(),
-                    output.queueNanos(), output.inferenceNanos(), output.batchSize()));
+            Prediction prediction = ImageClassifier.prediction(labels, output); // rows: probabilities, then the maps
             String explained = label != null ? label : prediction.label();
             return new Explanation(prediction, explained,
-                    ClassActivationMap.grid(rows, mirrored, labels.size(), labels.indexOf(explained)));
+                    ClassActivationMap.grid(output.rows(), mirrored, labels.size(), labels.indexOf(explained)));
         });
     }
 

@@ -18,6 +18,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -176,8 +177,13 @@ public final class ImageClassifier implements AutoCloseable {
     }
 
     private CompletableFuture<Prediction> predictions(CompletableFuture<ImagePipeline.Output> outputs) {
-        return outputs.thenApply(output -> new Prediction(labels(), mean(output.rows()), new Prediction.Timing(
-                output.preprocessNanos(), output.queueNanos(), output.inferenceNanos(), output.batchSize())));
+        return outputs.thenApply(output -> prediction(labels(), output));
+    }
+
+    /** The prediction of one image from its views' output rows: the mean of their first {@code labels.size()} values. */
+    static Prediction prediction(List<String> labels, ImagePipeline.Output output) {
+        return new Prediction(labels, mean(output.rows(), labels.size()), new Prediction.Timing(
+                output.preprocessNanos(), output.queueNanos(), output.inferenceNanos(), output.batchSize()));
     }
 
     /** Labels in the model's output order. */
@@ -221,8 +227,8 @@ public final class ImageClassifier implements AutoCloseable {
     }
 
     /** The average of the views' probabilities (one view: itself). */
-    private static float[] mean(float[][] rows) {
-        float[] mean = rows[0].clone();
+    private static float[] mean(float[][] rows, int width) {
+        float[] mean = Arrays.copyOf(rows[0], width);
         for (int r = 1; r < rows.length; r++) {
             for (int c = 0; c < mean.length; c++) {
                 mean[c] += rows[r][c];

@@ -124,11 +124,6 @@ public final class OnnxModel implements BatchRunner, AutoCloseable {
         }
     }
 
-    /** Whether the model has an output of this name. */
-    public boolean hasOutput(String name) throws OrtException {
-        return session.getOutputNames().contains(name);
-    }
-
     /**
      * The width of the output rows (e.g. 1280 features, or the number of classes), found by running one
      * blank input of {@code rowShape}, which also proves the model runs. The one place that asks.

@@ -3,8 +3,8 @@ package dev.imageclassifier.model;
 import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
-import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
 import dev.imageclassifier.inference.TensorBatch;
+import dev.imageclassifier.quantize.SyntheticClassifier;
 import dev.imageclassifier.vision.Preprocessing;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,23 +31,9 @@ class ClassActivationGraphTest {
     private static final float[] BIAS = {0.1f, -0.2f, 0.3f};
 
     private static ModelProto backbone() {
-        GraphProto graph = GraphProto.newBuilder().setName("tiny")
-                .addInput(OnnxProtos.floatValue("input", "batch", 3, SIZE, SIZE))
-                .addInitializer(OnnxProtos.floatTensor("conv.weight", CONV_WEIGHT, 2, 3, 1, 1))
-                .addInitializer(OnnxProtos.floatTensor("conv.bias", CONV_BIAS, 2))
-                .addInitializer(OnnxProtos.floatTensor("fc.weight", new float[8], 4, 2))
-                .addInitializer(OnnxProtos.floatTensor("fc.bias", new float[4], 4))
-                .addNode(OnnxProtos.node("Conv", "conv", new String[] {"input", "conv.weight", "conv.bias"}, new String[] {"conv"}))
-                .addNode(OnnxProtos.node("Relu", "relu", new String[] {"conv"}, new String[] {"relu"}))
-                .addNode(OnnxProtos.node("GlobalAveragePool", "pool", new String[] {"relu"}, new String[] {"pooled"}))
-                .addNode(OnnxProtos.node("Flatten", "flatten", new String[] {"pooled"}, new String[] {"flat"},
-                        OnnxProtos.intAttribute("axis", 1)))
-                .addNode(OnnxProtos.node("Gemm", "fc", new String[] {"flat", "fc.weight", "fc.bias"}, new String[] {"logits"},
-                        OnnxProtos.intAttribute("transB", 1)))
-                .addOutput(OnnxProtos.floatValue("logits", "batch", 4))
-                .build();
-        return ModelProto.newBuilder().setIrVersion(7).setProducerName("test")
-                .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(13)).setGraph(graph).build();
+        return SyntheticClassifier.convReluPoolGemm(SIZE, 13, OnnxProtos.floatTensor("conv.weight", CONV_WEIGHT, 2, 3, 1, 1),
+                OnnxProtos.floatTensor("conv.bias", CONV_BIAS, 2), OnnxProtos.floatTensor("fc.weight", new float[8], 4, 2),
+                OnnxProtos.floatTensor("fc.bias", new float[4], 4));
     }
 
     private Path classifier() throws Exception {

@@ -55,7 +55,7 @@ public final class SyntheticClassifier {
      * input [N, 3, size, size] → Conv → Relu → GlobalAveragePool → Flatten → Gemm (transB) → {@code logits}, with
      * initializers named conv.weight, conv.bias, fc.weight and fc.bias.
      */
-    static ModelProto convReluPoolGemm(int size, int opset, TensorProto convWeight, TensorProto convBias, TensorProto fcWeight,
+    public static ModelProto convReluPoolGemm(int size, int opset, TensorProto convWeight, TensorProto convBias, TensorProto fcWeight,
                                        TensorProto fcBias, AttributeProto... convAttributes) {
         GraphProto graph = GraphProto.newBuilder().setName("conv-relu-pool-gemm")
                 .addInput(OnnxProtos.floatValue("input", "batch", 3, size, size))
