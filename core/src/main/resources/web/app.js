@@ -96,27 +96,35 @@ function drawHeatmap() {
 $("heatmap-toggle").addEventListener("change", drawHeatmap);
 window.addEventListener("resize", drawHeatmap);
 
-async function explainClass(label) {
-  if (!lastFile) return;
-  setBusy(true, `Finding where the model sees ${label}…`);
+// POSTs the image to /predict?QUERY; a 200 answer goes to onAnswer, which returns the status line to show,
+// anything else shows the API's detail.
+async function postPredict(query, file, busyText, onAnswer) {
+  setBusy(true, busyText);
   const form = new FormData();
-  form.append("file", lastFile, lastFile.name || "pasted-image");
+  form.append("file", file, file.name || "pasted-image");
   try {
-    const response = await fetch("/predict?explain_class=" + encodeURIComponent(label), { method: "POST", body: form });
+    const response = await fetch("/predict?" + query, { method: "POST", body: form });
     const body = await response.json().catch(() => ({ detail: `The server answered ${response.status} without JSON.` }));
     if (!response.ok) {
       showError(body.detail || `The server answered ${response.status}.`);
       setBusy(false, "");
       return;
     }
-    explanation = body.explanation;
-    $("heatmap-toggle").checked = true;
-    drawHeatmap();
-    setBusy(false, `Showing where the model sees ${label}.`);
+    setBusy(false, onAnswer(body));
   } catch (e) {
     showError("Could not reach the server: " + e.message);
     setBusy(false, "");
   }
+}
+
+async function explainClass(label) {
+  if (!lastFile) return;
+  await postPredict("explain_class=" + encodeURIComponent(label), lastFile, `Finding where the model sees ${label}…`, (body) => {
+    explanation = body.explanation;
+    $("heatmap-toggle").checked = true;
+    drawHeatmap();
+    return `Showing where the model sees ${label}.`;
+  });
 }
 
 function renderPrediction(body) {
@@ -167,23 +175,10 @@ async function classify(file) {
   explanation = null;
   drawHeatmap();
   preview(file);
-  setBusy(true, "Classifying…");
-  const form = new FormData();
-  form.append("file", file, file.name || "pasted-image");
-  try {
-    const response = await fetch("/predict?top_k=5&explain=true", { method: "POST", body: form });
-    const body = await response.json().catch(() => ({ detail: `The server answered ${response.status} without JSON.` }));
-    if (!response.ok) {
-      showError(body.detail || `The server answered ${response.status}.`);
-      setBusy(false, "");
-      return;
-    }
+  await postPredict("top_k=5&explain=true", file, "Classifying…", (body) => {
     renderPrediction(body);
-    setBusy(false, `Classified ${file.name || "the pasted image"}.`);
-  } catch (e) {
-    showError("Could not reach the server: " + e.message);
-    setBusy(false, "");
-  }
+    return `Classified ${file.name || "the pasted image"}.`;
+  });
 }
 
 // GET /model's quantization facts (written by `image-classifier quantize`), or none for the file as trained.
