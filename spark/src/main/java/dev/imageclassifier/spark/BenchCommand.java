@@ -2,7 +2,7 @@ package dev.imageclassifier.spark;
 
 import dev.imageclassifier.ImageClassifier;
 import dev.imageclassifier.data.SplitManifest;
-import dev.imageclassifier.io.Progress;
+import dev.imageclassifier.Progress;
 import dev.imageclassifier.train.Evaluation;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

@@ -1,13 +1,14 @@
 package dev.imageclassifier.spark;
 
+import dev.imageclassifier.Device;
 import dev.imageclassifier.ClassifierOptions;
 import dev.imageclassifier.ImageClassifier;
 import dev.imageclassifier.model.BackboneGraph;
-import dev.imageclassifier.model.InvalidModelException;
+import dev.imageclassifier.InvalidModelException;
 import dev.imageclassifier.model.RuntimeOptions;
 import dev.imageclassifier.train.FeatureCache;
 import dev.imageclassifier.train.FeatureExtractor;
-import dev.imageclassifier.vision.Framing;
+import dev.imageclassifier.Framing;
 import dev.imageclassifier.vision.Preprocessing;
 import org.apache.spark.SparkConf;
 import org.apache.spark.SparkEnv;
@@ -60,7 +61,7 @@ final class ExecutorResources {
             try {
                 return new FeatureExtractor(BackboneGraph.load(backbone, name), Preprocessing.IMAGENET.withFraming(framing),
                         FeatureCache.disabled(),
-                        new RuntimeOptions(cores, RuntimeOptions.Device.CPU), cores, batchSize);
+                        new RuntimeOptions(cores, Device.CPU), cores, batchSize);
             } catch (InvalidModelException e) {
                 throw new IllegalArgumentException(e.getMessage(), e);
             }

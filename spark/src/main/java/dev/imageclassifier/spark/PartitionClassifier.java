@@ -4,7 +4,7 @@ import dev.imageclassifier.ImageClassifier;
 import dev.imageclassifier.InferenceException;
 import dev.imageclassifier.Prediction;
 import dev.imageclassifier.ScoredLabel;
-import dev.imageclassifier.vision.InvalidImageException;
+import dev.imageclassifier.InvalidImageException;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;

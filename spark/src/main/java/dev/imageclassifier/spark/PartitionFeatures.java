@@ -1,8 +1,8 @@
 package dev.imageclassifier.spark;
 
-import dev.imageclassifier.inference.MicroBatcher.QueueFullException;
+import dev.imageclassifier.OverloadedException;
 import dev.imageclassifier.train.FeatureExtractor;
-import dev.imageclassifier.vision.InvalidImageException;
+import dev.imageclassifier.InvalidImageException;
 import dev.imageclassifier.vision.View;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Row;
@@ -35,7 +35,7 @@ final class PartitionFeatures implements MapPartitionsFunction<Row, Row> {
     private final int batchSize;
     private final String framing;
 
-    /** @param framing how images are framed (an id of {@link dev.imageclassifier.vision.Framing}) */
+    /** @param framing how images are framed (an id of {@link dev.imageclassifier.Framing}) */
     PartitionFeatures(ShippedFile backbone, String backboneName, List<ViewSpec> trainViews, int batchSize, String framing) {
         this.framing = framing;
         this.backbone = backbone;
@@ -47,7 +47,7 @@ final class PartitionFeatures implements MapPartitionsFunction<Row, Row> {
     @Override
     public Iterator<Row> call(Iterator<Row> images) {
         FeatureExtractor extractor = ExecutorResources.extractor(backbone.localPath(), backboneName, batchSize,
-                dev.imageclassifier.vision.Framing.parse(framing));
+                dev.imageclassifier.Framing.parse(framing));
         List<View> train = trainViews.stream().map(ViewSpec::view).toList();
         List<View> val = List.of(View.CENTER);
         return new AheadIterator<>(images, 4 * batchSize, new AheadIterator.Step<Row, float[][], Row>() {
@@ -55,7 +55,7 @@ final class PartitionFeatures implements MapPartitionsFunction<Row, Row> {
             public CompletableFuture<float[][]> start(Row image) throws InterruptedException {
                 try {
                     return extractor.features((byte[]) image.getAs("content"), "train".equals(image.getAs("split")) ? train : val);
-                } catch (QueueFullException e) {
+                } catch (OverloadedException e) {
                     return CompletableFuture.failedFuture(e);
                 }
             }

@@ -1,6 +1,6 @@
 package dev.imageclassifier.spark;
 
-import dev.imageclassifier.cli.ProjectVersion;
+import dev.imageclassifier.Version;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
  * The Spark jobs' entry point: {@code spark-submit --class dev.imageclassifier.spark.SparkMain
  * image-classifier-spark.jar classify|train …}, or {@code ./image-classifier-spark …} on embedded Spark.
  */
-@Command(name = "image-classifier-spark", mixinStandardHelpOptions = true, versionProvider = ProjectVersion.class,
+@Command(name = "image-classifier-spark", mixinStandardHelpOptions = true, versionProvider = SparkMain.Versions.class,
         subcommands = {ClassifyCommand.class, TrainCommand.class, BenchCommand.class},
         header = "Batch classification and training on Apache Spark.",
         description = {"The same classifier files as image-classifier, on a Spark cluster (spark-submit) or on embedded "
@@ -17,6 +17,15 @@ public final class SparkMain implements Runnable {
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
+
+    /** {@code --version}: this project's, ONNX Runtime's and Java's versions. */
+    static final class Versions implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"image-classifier-spark " + Version.library(), "ONNX Runtime " + Version.onnxRuntime(),
+                    "Java " + System.getProperty("java.version")};
+        }
+    }
 
     public static void main(String[] args) {
         int code = execute(args);

@@ -1,19 +1,19 @@
 package dev.imageclassifier.spark;
 
-import dev.imageclassifier.cli.ProjectVersion;
-import dev.imageclassifier.data.DatasetException;
+import dev.imageclassifier.Version;
+import dev.imageclassifier.DatasetException;
 import dev.imageclassifier.io.AtomicFiles;
 import dev.imageclassifier.model.BackboneGraph;
-import dev.imageclassifier.model.InvalidModelException;
+import dev.imageclassifier.InvalidModelException;
 import dev.imageclassifier.train.HeadTrainer;
 import dev.imageclassifier.train.Metrics;
 import dev.imageclassifier.train.Recipe;
 import dev.imageclassifier.train.TrainingOptions;
 import dev.imageclassifier.train.TrainingOutputs;
 import dev.imageclassifier.train.TrainingRun;
-import dev.imageclassifier.io.Progress;
+import dev.imageclassifier.Progress;
 import dev.imageclassifier.train.TrainingReport;
-import dev.imageclassifier.vision.Framing;
+import dev.imageclassifier.Framing;
 import dev.imageclassifier.vision.Preprocessing;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
@@ -95,7 +95,7 @@ public final class TrainJob {
         TrainingOptions options = TrainingOptions.builder(
                         settings.manifest() != null ? settings.manifest() : Path.of(settings.data()), settings.backbone())
                 .backboneName(settings.backboneName()).model(settings.model()).results(settings.results())
-                .recipe(settings.recipe()).seed(seed).projectVersion(ProjectVersion.get()).build();
+                .recipe(settings.recipe()).seed(seed).projectVersion(Version.library()).build();
         AtomicFiles.checkWritable(options.model(), Files.size(options.backbone()) + (16L << 20));
         AtomicFiles.checkWritable(TrainingOutputs.metricsFile(options), 16L << 20);
         BackboneGraph backbone = BackboneGraph.load(options.backbone(), options.backboneName());

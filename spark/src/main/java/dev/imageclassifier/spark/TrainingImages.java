@@ -1,6 +1,6 @@
 package dev.imageclassifier.spark;
 
-import dev.imageclassifier.data.DatasetException;
+import dev.imageclassifier.DatasetException;
 import dev.imageclassifier.data.LabeledImage;
 import dev.imageclassifier.data.SplitManifest;
 import dev.imageclassifier.data.StratifiedSplitter;

@@ -2,7 +2,7 @@ package dev.imageclassifier.spark;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.imageclassifier.ImageClassifier;
-import dev.imageclassifier.bench.MultipartBody;
+import dev.imageclassifier.serve.MultipartBody;
 import dev.imageclassifier.cli.Main;
 import dev.imageclassifier.data.SplitManifest;
 import dev.imageclassifier.io.Json;

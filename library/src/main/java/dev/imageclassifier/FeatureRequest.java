@@ -1,0 +1,76 @@
+package dev.imageclassifier;
+
+import dev.imageclassifier.vision.View;
+
+import java.io.Serializable;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * What a {@link FeatureSource} is asked to compute: the features of some images of a split, through one
+ * backbone and one framing, training images under the recipe's views and validation images under the
+ * centre view. Serializable, so a cluster can ship it to its workers, where {@link BackboneFeatures#open}
+ * computes exactly what a local run computes.
+ */
+public final class FeatureRequest implements Serializable {
+
+    private static final long serialVersionUID = 1L;
+
+    private final String backbone;
+    private final String backboneName;
+    private final Framing framing;
+    private final String root;
+    private final List<DatasetSplit.Image> images;
+    private final List<View> trainingViews;
+    private final int batchSize;
+
+    FeatureRequest(Path backbone, String backboneName, Framing framing, Path root, List<DatasetSplit.Image> images,
+                   List<View> trainingViews, int batchSize) {
+        this.backbone = backbone.toString();
+        this.backboneName = backboneName;
+        this.framing = framing;
+        this.root = root.toString();
+        this.images = List.copyOf(images);
+        this.trainingViews = List.copyOf(trainingViews);
+        this.batchSize = batchSize;
+    }
+
+    /** @return the backbone ONNX file, as the trainer knows it (a cluster ships it to its workers) */
+    public Path backbone() {
+        return Path.of(backbone);
+    }
+
+    /** @return the backbone's name */
+    public String backboneName() {
+        return backboneName;
+    }
+
+    /** @return how images are framed */
+    public Framing framing() {
+        return framing;
+    }
+
+    /** @return the folder the images' paths are relative to */
+    public Path root() {
+        return Path.of(root);
+    }
+
+    /** @return the images, each with its side of the split: the answer's order */
+    public List<DatasetSplit.Image> images() {
+        return images;
+    }
+
+    /** @return how many feature vectors a training image gets (one per view); a validation image gets one */
+    public int trainingViews() {
+        return trainingViews.size();
+    }
+
+    /** @return images per backbone call */
+    public int batchSize() {
+        return batchSize;
+    }
+
+    List<View> views(boolean training) {
+        return training ? trainingViews : List.of(View.CENTER);
+    }
+}

@@ -1,0 +1,12 @@
+package dev.imageclassifier;
+
+/**
+ * The model failed to run on a batch (an ONNX Runtime error, out of memory, a closed classifier): not the
+ * image's fault. Bad images throw {@link dev.imageclassifier.InvalidImageException} instead.
+ */
+public final class InferenceException extends RuntimeException {
+
+    public InferenceException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}

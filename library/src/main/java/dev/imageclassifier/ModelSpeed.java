@@ -1,0 +1,103 @@
+package dev.imageclassifier;
+
+import dev.imageclassifier.inference.TensorBatch;
+import dev.imageclassifier.model.ClassifierModel;
+import dev.imageclassifier.model.RandomHeadClassifier;
+import dev.imageclassifier.vision.ImageDecoder;
+import dev.imageclassifier.vision.LargePhoto;
+import dev.imageclassifier.vision.Preprocessing;
+import dev.imageclassifier.vision.Preprocessor;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+
+/**
+ * A classifier file's speed in ONNX Runtime alone, in this process, with the runtime settings
+ * {@link ImageClassifier} uses: the ceiling a server is measured against. On a machine whose speed
+ * drifts, "the server reached 95 % of what the model alone did a minute earlier" says more than a bare
+ * requests-per-second figure.
+ *
+ * @param batch1Millis    median milliseconds for one image at batch size 1
+ * @param batchSize       the batch size of {@code imagesPerSecond}
+ * @param imagesPerSecond images per second at {@code batchSize}
+ */
+public record ModelSpeed(double batch1Millis, int batchSize, double imagesPerSecond) {
+
+    /**
+     * Runs one preprocessed copy of {@code image} at batch size 1, then at {@code batchSize}, each for {@code duration}.
+     *
+     * @param model     a classifier file
+     * @param image     an encoded image, preprocessed once as the model's metadata says
+     * @param batchSize the larger batch
+     * @param duration  how long each of the two runs
+     * @return the speeds
+     * @throws InvalidModelException when the file is not a classifier
+     * @throws InvalidImageException when the image cannot be decoded
+     */
+    public static ModelSpeed measure(Path model, byte[] image, int batchSize, Duration duration)
+            throws InvalidModelException, InvalidImageException {
+        try (ClassifierModel classifier = ClassifierModel.load(model, ClassifierOptions.defaults().runtime())) {
+            Preprocessing preprocessing = classifier.metadata().preprocessing();
+            float[] row = new ImageDecoder().tensor(image, new Preprocessor(preprocessing));
+            TensorBatch one = TensorBatch.repeated(row, 1, preprocessing.rowShape());
+            TensorBatch many = TensorBatch.repeated(row, batchSize, preprocessing.rowShape());
+            classifier.run(one); // first-run set-up
+            classifier.run(many);
+            long[] single = time(classifier, one, duration);
+            long[] batched = time(classifier, many, duration);
+            Arrays.sort(single);
+            double batchedSeconds = Arrays.stream(batched).sum() / 1e9;
+            return new ModelSpeed(single[single.length / 2] / 1e6, batchSize, batched.length * batchSize / batchedSeconds);
+        } catch (ai.onnxruntime.OrtException e) {
+            throw new InferenceException("ONNX Runtime failed while measuring: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Writes a classifier made of {@code backbone} and an untrained random head over {@code classes} numbered
+     * labels: for measuring speed and memory on a backbone you have not trained on (its answers are meaningless).
+     *
+     * @param backbone an ImageNet backbone ONNX file
+     * @param classes  output classes
+     * @param out      where the classifier goes
+     * @throws InvalidModelException when the backbone cannot be used
+     * @throws IOException           when the file cannot be written
+     */
+    public static void writeUntrainedClassifier(Path backbone, int classes, Path out) throws InvalidModelException, IOException {
+        String name = backbone.getFileName().toString().replaceFirst("\\.onnx$", "");
+        RandomHeadClassifier.write(backbone, name, RandomHeadClassifier.numberedLabels(classes), 0, out);
+    }
+
+    /**
+     * A phone-photo-sized JPEG made from a small image, to measure with the inputs users send: upscaled with an
+     * antialiased bilinear filter, with mild sensor-like noise, written at quality 92, 4:2:0, as phones do.
+     *
+     * @param source an encoded image
+     * @param width  the photo's width
+     * @param height the photo's height
+     * @param seed   seed of the noise
+     * @return the JPEG's bytes
+     * @throws InvalidImageException when {@code source} cannot be decoded
+     * @throws IOException           when encoding fails
+     */
+    public static byte[] phonePhoto(byte[] source, int width, int height, long seed) throws InvalidImageException, IOException {
+        return LargePhoto.jpeg(source, width, height, seed);
+    }
+
+    private static long[] time(ClassifierModel classifier, TensorBatch batch, Duration duration) throws ai.onnxruntime.OrtException {
+        long end = System.nanoTime() + duration.toNanos();
+        long[] runs = new long[16];
+        int n = 0;
+        do {
+            long start = System.nanoTime();
+            classifier.run(batch);
+            if (n == runs.length) {
+                runs = Arrays.copyOf(runs, n * 2);
+            }
+            runs[n++] = System.nanoTime() - start;
+        } while (System.nanoTime() < end);
+        return Arrays.copyOf(runs, n);
+    }
+}

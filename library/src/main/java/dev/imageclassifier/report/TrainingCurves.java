@@ -1,0 +1,112 @@
+package dev.imageclassifier.report;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.imageclassifier.io.Json;
+import dev.imageclassifier.ModelInfo;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * The training curves of the evaluated model, from the {@code metrics.json} its training wrote — only when
+ * that file is the one of this very model (same run id, or for files from before run ids, the same
+ * creation time), so a newer training's curves are never shown beside an older model.
+ */
+final class TrainingCurves {
+
+    /** One epoch as {@code metrics.json} records it; hold-out numbers are NaN without a hold-out. */
+    record Epoch(int epoch, double trainLoss, double holdoutLoss, double holdoutAccuracy) {
+    }
+
+    /** The curves and the epoch the model was taken from. */
+    record History(List<Epoch> epochs, int bestEpoch) {
+    }
+
+    private static final int WIDTH = 460;
+    private static final int HEIGHT = 220;
+    private static final int PAD = 36;
+
+    private TrainingCurves() {
+    }
+
+    /** The history in {@code metricsFile} if it belongs to the model; null otherwise (or when unreadable). */
+    static History read(Path metricsFile, ModelInfo metadata) {
+        if (metricsFile == null || !Files.isRegularFile(metricsFile)) {
+            return null;
+        }
+        JsonNode metrics;
+        try {
+            metrics = Json.MAPPER.readTree(metricsFile.toFile());
+        } catch (IOException e) {
+            return null; // the report is still useful without curves
+        }
+        Object runId = metadata.training().get("run_id");
+        boolean same = runId != null ? Objects.equals(runId.toString(), metrics.path("run_id").asText(null))
+                : Objects.equals(metadata.createdAt(), metrics.path("created_at").asText(null));
+        if (!same || !metrics.path("history").isArray() || metrics.path("history").isEmpty()) {
+            return null;
+        }
+        List<Epoch> epochs = new ArrayList<>();
+        for (JsonNode e : metrics.path("history")) {
+            epochs.add(new Epoch(e.path("epoch").asInt(), number(e, "train_loss"), number(e, "holdout_loss"), number(e, "holdout_accuracy")));
+        }
+        return new History(epochs, metrics.path("best_epoch").asInt(epochs.size()));
+    }
+
+    private static double number(JsonNode epoch, String field) {
+        return epoch.path(field).isNumber() ? epoch.path(field).asDouble() : Double.NaN;
+    }
+
+    /** Two small charts: the losses, and the hold-out accuracy, with the chosen epoch marked. */
+    static String svg(History history) {
+        double maxLoss = history.epochs().stream().flatMapToDouble(e -> java.util.stream.DoubleStream.of(e.trainLoss(), e.holdoutLoss()))
+                .filter(Double::isFinite).max().orElse(1);
+        return chart("Loss per epoch", history, maxLoss, List.of(new Line("training", "#2f5fd0", Epoch::trainLoss),
+                new Line("hold-out", "#d2691e", Epoch::holdoutLoss)))
+                + chart("Hold-out accuracy per epoch", history, 1, List.of(new Line("hold-out accuracy", "#2e8b57", Epoch::holdoutAccuracy)));
+    }
+
+    private record Line(String name, String colour, ToDoubleFunction<Epoch> value) {
+    }
+
+    private static String chart(String title, History history, double top, List<Line> lines) {
+        int n = history.epochs().size();
+        StringBuilder svg = new StringBuilder(String.format(Locale.ROOT,
+                "<svg class=\"curve\" viewBox=\"0 0 %d %d\" role=\"img\" aria-label=\"%s\" xmlns=\"http://www.w3.org/2000/svg\">"
+                        + "<text x=\"%d\" y=\"14\" class=\"title\">%s</text>"
+                        + "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#5b6578\"/><line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#5b6578\"/>"
+                        + "<text x=\"4\" y=\"%d\">%s</text><text x=\"4\" y=\"%d\">0</text><text x=\"%d\" y=\"%d\">epoch %d</text>",
+                WIDTH, HEIGHT, title, PAD, title, PAD, HEIGHT - PAD, WIDTH - 8, HEIGHT - PAD, PAD, 22, PAD, HEIGHT - PAD,
+                30, Html.number(top, top < 10 ? 2 : 0), HEIGHT - PAD, WIDTH - 70, HEIGHT - 12, n));
+        double bestX = x(history.bestEpoch(), n);
+        svg.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" y1=\"22\" x2=\"%.1f\" y2=\"%d\" stroke=\"#999\" stroke-dasharray=\"4 3\"/>"
+                + "<text x=\"%.1f\" y=\"%d\">chosen: epoch %d</text>", bestX, bestX, HEIGHT - PAD, bestX + 3, HEIGHT - PAD - 4, history.bestEpoch()));
+        int legend = 0;
+        for (Line line : lines) {
+            StringBuilder points = new StringBuilder();
+            for (Epoch e : history.epochs()) {
+                double v = line.value().applyAsDouble(e);
+                if (Double.isFinite(v)) {
+                    points.append(String.format(Locale.ROOT, "%.1f,%.1f ", x(e.epoch(), n), HEIGHT - PAD - v / top * (HEIGHT - PAD - 22)));
+                }
+            }
+            if (points.isEmpty()) {
+                continue;
+            }
+            svg.append(String.format(Locale.ROOT, "<polyline points=\"%s\" fill=\"none\" stroke=\"%s\" stroke-width=\"2\"/>"
+                    + "<text x=\"%d\" y=\"%d\" style=\"fill:%s\">%s</text>", points.toString().trim(), line.colour(), WIDTH - 150,
+                    32 + 14 * legend++, line.colour(), line.name()));
+        }
+        return svg.append("</svg>").toString();
+    }
+
+    private static double x(int epoch, int epochs) {
+        return PAD + (epochs <= 1 ? 0.5 : (epoch - 1) / (double) (epochs - 1)) * (WIDTH - PAD - 10);
+    }
+}

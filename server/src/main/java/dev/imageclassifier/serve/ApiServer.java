@@ -1,0 +1,299 @@
+package dev.imageclassifier.serve;
+
+import dev.imageclassifier.OverloadedException;
+import dev.imageclassifier.Explanation;
+import dev.imageclassifier.ImageClassifier;
+import dev.imageclassifier.Prediction;
+import dev.imageclassifier.io.Json;
+import dev.imageclassifier.InvalidModelException;
+import dev.imageclassifier.serve.ServedModel.Ready;
+import dev.imageclassifier.serve.Uploads.Upload;
+import io.javalin.Javalin;
+import io.javalin.config.JavalinConfig;
+import io.javalin.config.SizeUnit;
+import io.javalin.http.BadRequestResponse;
+import io.javalin.http.Context;
+import io.javalin.http.Handler;
+import io.javalin.http.HttpResponseException;
+import io.javalin.http.ServiceUnavailableResponse;
+import io.javalin.json.JavalinJackson;
+import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The HTTP API, compatible with the reference FastAPI/PyTorch service: every route and error mapper is registered in
+ * the one {@code Javalin.create} block below. Handlers throw; {@link Problem} decides the status and the
+ * {@code {"detail": ...}} body.
+ */
+public final class ApiServer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
+    private static final int DAY = 86_400;
+
+    private final ServeSettings settings;
+    private final ServeMetrics metrics;
+    private volatile ServedModel model = new ServedModel.Unavailable(ServedModel.LOADING);
+    private final Uploads uploads;
+    private final ClasspathFiles files = new ClasspathFiles();
+    private final GracefulHandler graceful = new GracefulHandler();
+    private final UploadReceiver receiver;
+    private final Javalin app;
+
+    private ApiServer(ServeSettings settings, ServeMetrics metrics) {
+        this.settings = settings;
+        this.metrics = metrics;
+        this.uploads = new Uploads(settings.maxBodyBytes());
+        this.receiver = new UploadReceiver(settings.maxBodyBytes(), settings.receiving(), metrics::refusedUpload);
+        metrics.gauge("http.server.uploads.receiving.bytes", "Memory held by request bodies on their way", receiver::memoryInUse);
+        metrics.gauge("http.server.requests.active", "HTTP requests being handled now", graceful::getCurrentRequestCount);
+        this.app = Javalin.create(config -> {
+            config.startup.showJavalinBanner = false;
+            config.jetty.host = settings.host();
+            config.jetty.port = settings.port();
+            config.jsonMapper(new JavalinJackson(Json.MAPPER, false));
+            config.http.prefer405over404 = true;
+            config.http.maxRequestSize = settings.maxBodyBytes();
+            // Multipart parts stay in memory: the in-memory threshold is above the largest part allowed, so
+            // nothing is ever spilled to the (never created) cache directory.
+            config.jetty.multipartConfig.cacheDirectory(Uploads.NEVER_WRITTEN_DIRECTORY);
+            config.jetty.multipartConfig.maxFileSize(settings.maxBodyBytes(), SizeUnit.BYTES);
+            config.jetty.multipartConfig.maxTotalRequestSize(settings.maxBodyBytes(), SizeUnit.BYTES);
+            config.jetty.multipartConfig.maxInMemoryFileSize((int) settings.maxBodyBytes() + 1, SizeUnit.BYTES);
+            // SIGTERM: stop accepting, let requests in flight finish, answer 503 to new ones on open connections.
+            // Bodies are received before the routes run, without a thread each (Javalin attaches its servlet
+            // handler inside the innermost wrapper: graceful → receiver → routes).
+            config.jetty.modifyServer(server -> {
+                server.setStopTimeout(settings.shutdownTimeout().toMillis());
+                graceful.setHandler(receiver);
+                server.setHandler(graceful);
+                server.setErrorHandler(new JsonErrorHandler());
+            });
+            config.requestLogger.http(metrics::record);
+
+            getAndHead(config, "/health", this::health);
+            config.routes.post("/predict", this::predict);
+            config.routes.post("/predict/batch", this::predictBatch);
+            config.routes.post("/predict/heatmap.png", this::heatmap);
+            getAndHead(config, "/model", this::modelInfo);
+            getAndHead(config, "/report", ctx -> ReportFile.serve(ctx, settings.model(), classifier().info()));
+            getAndHead(config, "/metrics", ctx -> ctx.contentType(ServeMetrics.CONTENT_TYPE).result(metrics.scrape()));
+            getAndHead(config, "/openapi.json", ctx -> ctx.contentType("application/json").result(ApiDocs.OPENAPI));
+            getAndHead(config, "/docs", ctx -> ctx.html(ApiDocs.SWAGGER_UI_PAGE));
+            for (String file : List.of("swagger-ui.css", "swagger-ui-bundle.js", "favicon-32x32.png")) {
+                getAndHead(config, "/docs/" + file, ctx -> files.serve(ctx, ApiDocs.swaggerUiFile(file), ApiDocs.contentType(file), DAY));
+            }
+            // The web page: plain files calling the same public endpoints as any client.
+            getAndHead(config, "/", ctx -> files.serve(ctx, "/web/index.html", "text/html; charset=utf-8", 0));
+            getAndHead(config, "/app.js", ctx -> files.serve(ctx, "/web/app.js", "text/javascript", 0));
+            getAndHead(config, "/style.css", ctx -> files.serve(ctx, "/web/style.css", "text/css", 0));
+
+            config.routes.exception(HttpResponseException.class, (e, ctx) -> ErrorAnswers.fail(ctx, e));
+            config.routes.exception(Exception.class, (e, ctx) -> ErrorAnswers.fail(ctx, e));
+            config.routes.error(404, ctx -> {
+                if (ctx.attribute(ReportFile.OWN_404) == null) { // GET /report's own 404 keeps its detail
+                    ErrorAnswers.send(ctx, new Problem(404, "Not Found"));
+                }
+            });
+            config.routes.error(405, ctx -> ErrorAnswers.send(ctx, new Problem(405, "Method Not Allowed")));
+        });
+    }
+
+    /**
+     * Loads the model (a missing one is reported on /health, not fatal) and starts listening; returns when
+     * both are done. The two run side by side: ONNX Runtime's session set-up overlaps Jetty's start.
+     */
+    public static ApiServer start(ServeSettings settings) {
+        ServeMetrics metrics = new ServeMetrics();
+        CompletableFuture<ServedModel> loading = CompletableFuture.supplyAsync(() -> ServedModel.load(settings, metrics.registry()),
+                task -> {
+                    Thread loader = new Thread(task, "model-loader");
+                    loader.setDaemon(true);
+                    loader.start();
+                });
+        metrics.bindJvmMeters();
+        ApiServer server = new ApiServer(settings, metrics);
+        try {
+            server.app.start();
+        } catch (RuntimeException e) {
+            loading.join().close();
+            metrics.close();
+            throw e;
+        }
+        server.model = loading.join();
+        LOG.info("Listening on http://{}:{} (docs at /docs)", settings.host(), server.port());
+        long decodable = ImageClassifier.decodablePixels();
+        if (decodable < settings.classifier().maxPixels()) {
+            LOG.warn("The Java heap can decode images of up to {} megapixels: larger ones get 413 although the limit is {}; "
+                    + "raise -Xmx (JAVA_OPTS) or lower --max-megapixels", decodable / 1_000_000,
+                    settings.classifier().maxPixels() / 1_000_000);
+        }
+        return server;
+    }
+
+    /** HTTP requests being handled right now. */
+    long requestsInFlight() {
+        return graceful.getCurrentRequestCount();
+    }
+
+    /** The port actually bound (useful with port 0). */
+    public int port() {
+        return app.port();
+    }
+
+    private void health(Context ctx) {
+        if (model instanceof ServedModel.Unavailable unavailable) {
+            ctx.header("Retry-After", Problem.RETRY_AFTER_SECONDS);
+            ctx.status(503).json(Map.of("status", "unavailable", "detail", unavailable.reason()));
+        } else {
+            ctx.json(Map.of("status", "ok"));
+        }
+    }
+
+    private void predict(Context ctx) throws Exception {
+        long start = System.nanoTime();
+        ImageClassifier classifier = classifier();
+        int topK = topK(ctx);
+        ExplainRequest explain = ExplainRequest.of(ctx, classifier.labels(), false);
+        Upload upload = uploads.read(ctx, "file", 1).get(0);
+        long deadline = start + settings.requestTimeout().toNanos();
+        if (explain.wanted()) {
+            Explanation explanation = explain(classifier, upload, explain, deadline);
+            ctx.json(PredictionJson.of(explanation.prediction(), topK, start).with(ExplanationJson.of(explanation)));
+            return;
+        }
+        Prediction prediction = await(classifier.trySubmit(upload.bytes(), deadline), deadline);
+        ctx.json(PredictionJson.of(prediction, topK, start));
+    }
+
+    /** The uploaded image with the map of the top class (or {@code explain_class}) blended over it, as PNG. */
+    private void heatmap(Context ctx) throws Exception {
+        long start = System.nanoTime();
+        ImageClassifier classifier = classifier();
+        ExplainRequest explain = ExplainRequest.of(ctx, classifier.labels(), true);
+        Upload upload = uploads.read(ctx, "file", 1).get(0);
+        Explanation explanation = explain(classifier, upload, explain, start + settings.requestTimeout().toNanos());
+        ctx.header("X-Explained-Class", ExplainRequest.headerSafe(explanation.label()));
+        ctx.contentType("image/png").result(classifier.heatmapPng(upload.bytes(), explanation));
+    }
+
+    private static Explanation explain(ImageClassifier classifier, Upload upload, ExplainRequest explain, long deadline) throws Exception {
+        try {
+            return await(classifier.trySubmitExplained(upload.bytes(), explain.label(), deadline), deadline);
+        } catch (InvalidModelException e) {
+            throw new HttpResponseException(501, "Not Implemented: " + e.getMessage());
+        }
+    }
+
+    private void predictBatch(Context ctx) {
+        long start = System.nanoTime();
+        ImageClassifier classifier = classifier();
+        int topK = topK(ctx);
+        List<Upload> files = uploads.read(ctx, "files", settings.maxBatchFiles());
+        long deadline = start + settings.requestTimeout().toNanos();
+        List<CompletableFuture<Prediction>> pending = new ArrayList<>(files.size());
+        for (Upload file : files) {
+            try {
+                pending.add(classifier.trySubmit(file.bytes(), deadline));
+            } catch (OverloadedException e) {
+                pending.add(CompletableFuture.failedFuture(e));
+            }
+        }
+        List<BatchItemJson> results = new ArrayList<>(files.size());
+        for (int i = 0; i < files.size(); i++) {
+            String name = files.get(i).filename();
+            try {
+                Prediction prediction = await(pending.get(i), deadline);
+                results.add(BatchItemJson.success(name, PredictionJson.of(prediction, topK, start)));
+            } catch (Exception e) {
+                Problem problem = Problem.of(e);
+                if (problem.isServerBug()) {
+                    LOG.error("Batch item {} failed", name, e);
+                }
+                results.add(BatchItemJson.failure(name, problem));
+            }
+        }
+        ctx.json(Map.of("results", results));
+    }
+
+    private void modelInfo(Context ctx) {
+        ctx.json(ModelInfoJson.of(classifier().info()));
+    }
+
+    private ImageClassifier classifier() {
+        ServedModel current = model;
+        if (current instanceof Ready ready) {
+            return ready.classifier();
+        }
+        throw new ServiceUnavailableResponse("Model not loaded: " + ((ServedModel.Unavailable) current).reason());
+    }
+
+    /** {@code ?top_k=N}: 0 when absent; more than the number of classes means all of them. */
+    private int topK(Context ctx) {
+        String value = ctx.queryParam("top_k");
+        if (value == null) {
+            return 0;
+        }
+        try {
+            int k = Integer.parseInt(value.trim());
+            if (k >= 1) {
+                return Math.min(k, classifier().labels().size());
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new BadRequestResponse("top_k must be a positive integer, got '" + value + "'");
+    }
+
+    /** Waits until the deadline; the batcher drops the job itself once the deadline has passed. */
+    private static <T> T await(CompletableFuture<T> future, long deadline) throws Exception {
+        try {
+            return future.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw e.getCause() instanceof Exception cause ? cause : e;
+        }
+    }
+
+    /**
+     * GET, and HEAD with the same status and headers (RFC 9110). Javalin answers HEAD itself otherwise: 200 and
+     * text/plain, whatever GET would say.
+     */
+    private static void getAndHead(JavalinConfig config, String path, Handler handler) {
+        config.routes.get(path, handler);
+        config.routes.head(path, handler);
+    }
+
+    /** Graceful stop: Jetty waits for requests in flight, then the model finishes its queue and is freed. */
+    @Override
+    public void close() {
+        stop();
+    }
+
+    /**
+     * {@link #close()}, telling whether the drain was clean: true when every request in flight was answered
+     * within the shutdown timeout.
+     */
+    public boolean stop() {
+        LOG.info("Shutting down: finishing requests in flight");
+        try {
+            app.stop();
+        } catch (RuntimeException e) {
+            LOG.warn("Jetty did not stop cleanly: {}", e.getMessage());
+        }
+        long unfinished = graceful.getCurrentRequestCount();
+        model.close();
+        metrics.close();
+        if (unfinished > 0) {
+            LOG.warn("Stopped with {} requests unanswered after the {} s shutdown timeout", unfinished, settings.shutdownTimeout().toSeconds());
+            return false;
+        }
+        LOG.info("Stopped");
+        return true;
+    }
+}
