@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
-# Slow-client load check, loopback only and bounded: starts the server (core/target/image-classifier.jar, or $JAR)
+# Slow-client load check, loopback only and bounded: starts the server (cli/target/image-classifier.jar, or $JAR)
 # on 127.0.0.1, then for each case holds $CONNECTIONS connections that send POST /predict headers and then one
 # body byte a second (slow-body) or nothing (silent-headers), while /health is probed every 50 ms and a normal
 # /predict is sent every second; prints their latencies, how the slow connections were closed and the server's
 # memory. A control case without slow connections (none) is measured in the same run.
-# Usage: scripts/slow-clients.sh [none] [slow-body] [silent-headers]   (default: all three)
+# Usage: scripts/benchmarks/slow-clients.sh [none] [slow-body] [silent-headers]   (default: all three)
 # Environment: CONNECTIONS (1000), SECONDS_PER_CASE (20), PORT (18123), IMAGE (a Caltech-101 airplane), JAR.
 set -euo pipefail
-cd "$(dirname "$0")/.."
-JAR=${JAR:-core/target/image-classifier.jar}
+cd "$(dirname "$0")/../.."
+JAR=${JAR:-cli/target/image-classifier.jar}
 CONNECTIONS=${CONNECTIONS:-1000}
 SECONDS_PER_CASE=${SECONDS_PER_CASE:-20}
 PORT=${PORT:-18123}
@@ -29,7 +29,7 @@ done
 curl -fs "http://127.0.0.1:$PORT/health" > /dev/null || { echo "error: the server did not become healthy" >&2; cat "${TMPDIR:-/tmp}/slow-clients-server.log" >&2; exit 1; }
 
 for mode in "${CASES[@]}"; do
-  java -Xmx512m scripts/SlowClients.java "http://127.0.0.1:$PORT" --mode "$mode" --connections "$CONNECTIONS" \
+  java -Xmx512m scripts/benchmarks/SlowClients.java "http://127.0.0.1:$PORT" --mode "$mode" --connections "$CONNECTIONS" \
       --seconds "$SECONDS_PER_CASE" --image "$IMAGE" --pid "$SERVER"
 done
 kill -TERM "$SERVER"

@@ -5,13 +5,13 @@
 # round). Run after `mvn -q -DskipTests package`; give JAR to compare another build (e.g. main's) on the same
 # routes.
 #
-#   scripts/benchmark-explain.sh [IMAGE] [ROUNDS] [PER] [JAR] [ROUTES...]
+#   scripts/benchmarks/benchmark-explain.sh [IMAGE] [ROUNDS] [PER] [JAR] [ROUTES...]
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 IMG=${1:-../shared/datasets/caltech101/101_ObjectCategories/airplanes/image_0010.jpg}
 ROUNDS=${2:-5}
 PER=${3:-10}
-JAR=${4:-core/target/image-classifier.jar}
+JAR=${4:-cli/target/image-classifier.jar}
 shift $(( $# < 4 ? $# : 4 ))
 ROUTES=("$@")
 [ ${#ROUTES[@]} -gt 0 ] || ROUTES=(/predict "/predict?explain=true" /predict/heatmap.png)

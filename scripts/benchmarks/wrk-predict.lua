@@ -1,6 +1,6 @@
 -- wrk script: POST one image to /predict as multipart/form-data, field "file".
 -- A lighter load generator than `image-classifier bench` (C and epoll, little CPU of its own):
---   IMAGE=photo.jpg wrk -t2 -c16 -d30s --latency -s scripts/wrk-predict.lua http://127.0.0.1:8000/predict
+--   IMAGE=photo.jpg wrk -t2 -c16 -d30s --latency -s scripts/benchmarks/wrk-predict.lua http://127.0.0.1:8000/predict
 -- wrk counts answers other than 2xx/3xx as "Non-2xx or 3xx responses". It does not report server
 -- memory; read it with: grep VmHWM /proc/<server pid>/status
 

@@ -3,9 +3,9 @@
 # own 80/20 split, sharing one feature cache (so after the first seed only what a new split needs is computed).
 # Prints each seed's chosen framing and validation top-1.
 #
-#   scripts/benchmark-seeds.sh [DATA_DIR] [MODELS_DIR] [SEEDS...]   (default seeds: 1 2 3 4 5 6 7)
+#   scripts/benchmarks/benchmark-seeds.sh [DATA_DIR] [MODELS_DIR] [SEEDS...]   (default seeds: 1 2 3 4 5 6 7)
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 DATA=${1:-../shared/datasets/caltech101/101_ObjectCategories}
 MODELS=${2:-../shared/models}
 shift $(( $# > 2 ? 2 : $# ))

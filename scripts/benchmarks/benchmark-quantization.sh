@@ -9,9 +9,9 @@
 # Run after `mvn -q -DskipTests package`, on an otherwise idle machine; figures drift between machines, so
 # compare the ratios of one run.
 #
-#   scripts/benchmark-quantization.sh [DATA_DIR] [MODELS_DIR] [OUT_DIR]
+#   scripts/benchmarks/benchmark-quantization.sh [DATA_DIR] [MODELS_DIR] [OUT_DIR]
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 DATA=${1:-../shared/datasets/caltech101/101_ObjectCategories}
 MODELS=${2:-../shared/models}
 OUT=${3:-$(mktemp -d)}
@@ -42,7 +42,7 @@ size "$OUT/resnet50/fp32.onnx"; size "$OUT/resnet50/int8.onnx"
 
 echo "== ResNet-50 in ONNX Runtime alone, taking turns: the project's options (no spinning), then ONNX Runtime's default spinning"
 for spin in nospin spin; do
-  java -cp core/target/image-classifier.jar scripts/OrtAloneSpeed.java $spin "$OUT/resnet50/fp32.onnx" "$OUT/resnet50/int8.onnx"
+  java -cp cli/target/image-classifier.jar scripts/benchmarks/OrtAloneSpeed.java $spin "$OUT/resnet50/fp32.onnx" "$OUT/resnet50/int8.onnx"
 done
 
 echo "== ResNet-50 served, concurrency 16: fp32 then int8"

@@ -8,13 +8,14 @@
 # Run after `mvn -q -DskipTests package`, on an otherwise idle machine. Making the photos takes 15-60 minutes on
 # 2 cores; they are kept in WORK_DIR and reused.
 #
-#   scripts/benchmark-large-photos.sh [DATA_DIR] [MODELS_DIR] [WORK_DIR]
+#   scripts/benchmarks/benchmark-large-photos.sh [DATA_DIR] [MODELS_DIR] [WORK_DIR]
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 DATA=${1:-../shared/datasets/caltech101/101_ObjectCategories}
 MODELS=${2:-../shared/models}
 WORK=${3:-${TMPDIR:-/tmp}/image-classifier-large-photos}
-JAR=core/target/image-classifier.jar
+# The bench.* programs below live in the benchmarks module after the restructuring (issue 20): set JAR to a class path holding them.
+JAR=${JAR:-cli/target/image-classifier.jar}
 export NO_PROGRESS=1
 mkdir -p "$WORK"
 run() { /usr/bin/time -f "  (%e s wall, %M KiB peak RSS)" ./image-classifier "$@"; }

@@ -5,7 +5,7 @@ the TRAINING images (then refit on all of them), as a tuned scikit-learn Logisti
 
 Needs numpy and scipy (a development comparison, not part of the product):
 
-  python3 scripts/lbfgs-baseline.py SPLIT.csv CACHE_DIR/features[/BACKBONE/PREPROCESSING] [C ...]
+  python3 scripts/benchmarks/lbfgs-baseline.py SPLIT.csv CACHE_DIR/features[/BACKBONE/PREPROCESSING] [C ...]
 """
 import glob, hashlib, os, sys
 import numpy as np

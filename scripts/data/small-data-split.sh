@@ -2,7 +2,7 @@
 # A few-shot variant of a split manifest: the first N training images of each class (in manifest order),
 # every validation image unchanged, so accuracy stays comparable with the full split.
 #
-#   scripts/small-data-split.sh data/split.csv 5 data/split-5.csv
+#   scripts/data/small-data-split.sh data/split.csv 5 data/split-5.csv
 set -euo pipefail
 in=$1 n=$2 out=$3
 mkdir -p "$(dirname "$out")"

@@ -3,9 +3,9 @@
 # time, peak RSS), the reference recipe on the same cached features, and ResNet-50 feature extraction speed on a
 # five-class subset. Run on an otherwise idle machine after `mvn -q -DskipTests package`.
 #
-#   scripts/benchmark-training.sh [DATA_DIR] [MODELS_DIR]
+#   scripts/benchmarks/benchmark-training.sh [DATA_DIR] [MODELS_DIR]
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 DATA=${1:-../shared/datasets/caltech101/101_ObjectCategories}
 MODELS=${2:-../shared/models}
 # The launcher: the same JVM settings users get (serial GC, bounded heap).

@@ -31,7 +31,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * sends a normal {@code POST /predict} with a real image every second, and prints their latencies, how the server
  * closed the slow connections, and the server's memory (with {@code --pid}).
  *
- * <pre>java scripts/SlowClients.java http://127.0.0.1:8000 --mode slow-body --connections 1000 --seconds 20 --image photo.jpg [--pid PID]</pre>
+ * <pre>java scripts/benchmarks/SlowClients.java http://127.0.0.1:8000 --mode slow-body --connections 1000 --seconds 20 --image photo.jpg [--pid PID]</pre>
  *
  * A single-file program (run by {@code java} itself, nothing to build) so that it can measure any build of the server.
  */
@@ -295,7 +295,7 @@ public final class SlowClients {
 
     private static Map<String, String> options(String[] args) {
         if (args.length == 0 || args[0].startsWith("--")) {
-            System.err.println("usage: java scripts/SlowClients.java http://127.0.0.1:PORT --image FILE [--mode slow-body|silent-headers|none] "
+            System.err.println("usage: java scripts/benchmarks/SlowClients.java http://127.0.0.1:PORT --image FILE [--mode slow-body|silent-headers|none] "
                     + "[--connections N] [--seconds S] [--pid SERVER_PID]");
             System.exit(2);
         }

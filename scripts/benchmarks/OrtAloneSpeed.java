@@ -13,7 +13,7 @@ import java.util.Map;
  * on a 224×224 input (2 intra-op threads, all graph optimisations). {@code spin} turns on ONNX Runtime's default
  * thread spinning, {@code nospin} keeps the project's setting (off). Used for the int8 vs fp32 figures in the README:
  *
- *   java -cp core/target/image-classifier.jar scripts/OrtAloneSpeed.java nospin fp32.onnx int8.onnx
+ *   java -cp cli/target/image-classifier.jar scripts/benchmarks/OrtAloneSpeed.java nospin fp32.onnx int8.onnx
  */
 public class OrtAloneSpeed {
 

@@ -6,11 +6,11 @@
 #     (the local Maven repository, when there is one, is mounted for the build's dependency step);
 #  3. `buildah run --isolation=chroot` of `serve` inside the image, then GET /health, POST /predict with a
 #     Caltech-101 airplane (→ airplanes), the server's user (uid 10001, not root), and SIGTERM → exit 0.
-# Usage: scripts/container-test.sh      Needs: apt-get install podman buildah mmdebstrap curl
+# Usage: scripts/ci/container-test.sh      Needs: apt-get install podman buildah mmdebstrap curl
 # Environment: DEBIAN_MIRROR (http://deb.debian.org/debian), PORT (18321), KEEP_IMAGE=1 keeps the built image.
 set -euo pipefail
 shopt -s inherit_errexit
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 started=$(date +%s)
 for tool in podman buildah mmdebstrap curl ss; do
   command -v "$tool" > /dev/null || { echo "container-test: $tool is missing (apt-get install podman buildah mmdebstrap curl iproute2)" >&2; exit 2; }

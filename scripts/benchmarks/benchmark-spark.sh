@@ -4,9 +4,9 @@
 # (`image-classifier-spark bench`: images/s and CPU ms per image; the first Spark round is cold), then each as
 # its own process, start-up included. Run after `mvn -q -DskipTests package`.
 #
-#   scripts/benchmark-spark.sh [DATA_DIR] [ROUNDS]
+#   scripts/benchmarks/benchmark-spark.sh [DATA_DIR] [ROUNDS]
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 DATA=${1:-../shared/datasets/caltech101/101_ObjectCategories}
 ROUNDS=${2:-2}
 MODEL=${MODEL:-model/classifier.onnx}
