@@ -8,7 +8,7 @@
 #     --build-arg BUILD_IMAGE=docker.io/library/debian:bookworm-slim@sha256:3783cc01769c7b2b1b83a5c5ad96c815348e28ed7da68e2e3687004faa906251 \
 #     --build-arg RUNTIME_IMAGE=docker.io/library/debian:bookworm-slim@sha256:3783cc01769c7b2b1b83a5c5ad96c815348e28ed7da68e2e3687004faa906251 .
 # (`docker buildx imagetools inspect docker.io/library/debian:bookworm-slim` shows today's.) On machines that cannot
-# pull images, scripts/container-test.sh builds this same file from local bookworm images made with mmdebstrap, which
+# pull images, scripts/ci/container-test.sh builds this same file from local bookworm images made with mmdebstrap, which
 # already hold the packages installed below (the install steps then do nothing).
 ARG BUILD_IMAGE=docker.io/library/debian:bookworm-slim
 ARG RUNTIME_IMAGE=docker.io/library/debian:bookworm-slim
@@ -22,13 +22,19 @@ RUN if ! command -v javac >/dev/null || ! command -v mvn >/dev/null; then \
 WORKDIR /src
 # Dependencies change less often than sources: resolve them in a layer of their own.
 COPY pom.xml .
-COPY core/pom.xml core/
-# The reactor lists the spark module too: its pom must be there, but the server image builds core only.
+COPY library/pom.xml library/
+COPY server/pom.xml server/
+COPY cli/pom.xml cli/
+COPY benchmarks/pom.xml benchmarks/
+# The reactor lists the spark module too: its pom must be there, but the image builds the CLI and what it needs.
 COPY spark/pom.xml spark/
-RUN mvn -B -q -pl core org.apache.maven.plugins:maven-dependency-plugin:3.8.1:go-offline
-COPY core/src ./core/src
-# The README's packaging command for the core module (the server's jar, no Spark), without compiling the tests.
-RUN mvn -B -q -pl core -Dmaven.test.skip=true package
+# (the project's own modules are built below, not downloaded)
+RUN mvn -B -q -pl cli -am org.apache.maven.plugins:maven-dependency-plugin:3.8.1:go-offline -DexcludeGroupIds=dev.imageclassifier
+COPY library/src ./library/src
+COPY server/src ./server/src
+COPY cli/src ./cli/src
+# The runnable jar of the CLI (server included, no Spark), without compiling the tests.
+RUN mvn -B -q -pl cli -am -Dmaven.test.skip=true package
 
 FROM ${RUNTIME_IMAGE}
 # The JRE, and libjpeg-turbo for decoding large JPEGs at a reduced scale (installed unless the base has them).
@@ -43,7 +49,7 @@ RUN missing=""; \
     && groupadd --gid 10001 app \
     && useradd --uid 10001 --gid app --home-dir /app --no-create-home --shell /usr/sbin/nologin app
 WORKDIR /app
-COPY --from=build /src/core/target/image-classifier.jar /app/image-classifier.jar
+COPY --from=build /src/cli/target/image-classifier.jar /app/image-classifier.jar
 COPY --chown=app:app model/classifier.onnx /app/model/classifier.onnx
 COPY --chown=app:app results/metrics.json /app/results/metrics.json
 RUN mkdir -p /app/data /app/cache && chown app:app /app/data /app/cache

@@ -15,8 +15,8 @@ import java.util.stream.Stream;
  * batched call: what embedding the library in a batch job looks like.
  *
  * <pre>
- * javac -cp core/target/image-classifier.jar -d /tmp/examples examples/ClassifyFolder.java
- * java -cp core/target/image-classifier.jar:/tmp/examples ClassifyFolder photos/ [model/classifier.onnx] &gt; labels.csv
+ * javac -cp cli/target/image-classifier.jar -d /tmp/examples examples/ClassifyFolder.java
+ * java -cp cli/target/image-classifier.jar:/tmp/examples ClassifyFolder photos/ [model/classifier.onnx] &gt; labels.csv
  * </pre>
  */
 public class ClassifyFolder {

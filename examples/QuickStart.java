@@ -12,8 +12,8 @@ import java.util.List;
  * file, then both in one batched call.
  *
  * <pre>
- * javac -cp core/target/image-classifier.jar -d /tmp/examples examples/QuickStart.java
- * java -cp core/target/image-classifier.jar:/tmp/examples QuickStart model/classifier.onnx cat.jpg dog.png
+ * javac -cp cli/target/image-classifier.jar -d /tmp/examples examples/QuickStart.java
+ * java -cp cli/target/image-classifier.jar:/tmp/examples QuickStart model/classifier.onnx cat.jpg dog.png
  * </pre>
  */
 public class QuickStart {

@@ -33,7 +33,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class RunnableJarIT {
 
-    private static final Path JAR = Path.of("core/target/image-classifier.jar").toAbsolutePath();
+    private static final Path JAR = Path.of("cli/target/image-classifier.jar").toAbsolutePath();
     private static final Path LAUNCHER = Path.of("image-classifier").toAbsolutePath();
     private static final Path IMAGE = TestModels.CALTECH.resolve("watch/image_0001.jpg");
 

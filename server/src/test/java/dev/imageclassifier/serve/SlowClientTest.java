@@ -24,7 +24,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Clients that send a body slowly, or headers and then nothing, must not take the server from everyone else
- * (the measured version with 1,000 connections is {@code scripts/slow-clients.sh}).
+ * (the measured version with 1,000 connections is {@code scripts/benchmarks/slow-clients.sh}).
  */
 @DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
 @Timeout(value = 2, unit = TimeUnit.MINUTES)

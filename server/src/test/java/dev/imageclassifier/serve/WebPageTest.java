@@ -51,7 +51,7 @@ class WebPageTest {
 
     private static final Path CHROMIUM = Path.of(System.getenv().getOrDefault("CHROMIUM_BINARY", "/usr/bin/chromium"));
     private static final Path CHROMEDRIVER = Path.of(System.getenv().getOrDefault("CHROMEDRIVER", "/usr/bin/chromedriver"));
-    private static final Path SCREENSHOTS = Path.of("core", "target");
+    private static final Path SCREENSHOTS = Path.of("server", "target");
     private static final Path TRAINED = Path.of("model", "classifier.onnx");
 
     private static TestServer api;
