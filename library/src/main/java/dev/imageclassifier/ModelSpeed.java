@@ -86,6 +86,20 @@ public record ModelSpeed(double batch1Millis, int batchSize, double imagesPerSec
         return LargePhoto.jpeg(source, width, height, seed);
     }
 
+    /**
+     * {@link #phonePhoto(byte[], int, int, long)} at about {@code megapixels}, the source's aspect ratio kept.
+     *
+     * @param source     an encoded image
+     * @param megapixels the photo's size, e.g. 12
+     * @param seed       seed of the noise
+     * @return the JPEG's bytes
+     * @throws InvalidImageException when {@code source} cannot be decoded
+     * @throws IOException           when encoding fails
+     */
+    public static byte[] phonePhoto(byte[] source, double megapixels, long seed) throws InvalidImageException, IOException {
+        return LargePhoto.jpeg(source, megapixels, seed);
+    }
+
     private static long[] time(ClassifierModel classifier, TensorBatch batch, Duration duration) throws ai.onnxruntime.OrtException {
         long end = System.nanoTime() + duration.toNanos();
         long[] runs = new long[16];

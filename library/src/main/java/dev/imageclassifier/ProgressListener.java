@@ -60,7 +60,23 @@ public interface ProgressListener {
         return new ProgressListener() {
             @Override
             public Progress begin(String task, long total, long alreadyDone, String unit) {
-                return ProgressLog.of(new ProgressText(task, unit), total, alreadyDone, out);
+                ProgressLog log = ProgressLog.of(new ProgressText(task, unit), total, alreadyDone, out);
+                return new Progress() {
+                    @Override
+                    public void step(long amount) {
+                        log.step(amount);
+                    }
+
+                    @Override
+                    public void message(String text) {
+                        log.message(text);
+                    }
+
+                    @Override
+                    public void close() {
+                        log.close();
+                    }
+                };
             }
 
             @Override

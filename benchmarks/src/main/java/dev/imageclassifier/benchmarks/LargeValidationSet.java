@@ -1,20 +1,21 @@
 package dev.imageclassifier.benchmarks;
 
-import dev.imageclassifier.data.LabeledImage;
-import dev.imageclassifier.data.SplitManifest;
-import dev.imageclassifier.data.Subset;
+import dev.imageclassifier.DatasetSplit;
+import dev.imageclassifier.ModelSpeed;
 import dev.imageclassifier.io.AtomicFiles;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The validation images of a split as phone-sized photos ({@link LargePhoto}), with a split manifest of
- * their own, so {@code evaluate}, {@code predict} and feature extraction can be measured on the photos
- * users send: {@code java -cp image-classifier.jar dev.imageclassifier.cli.bench.LargeValidationSet
- * data/split.csv OUT [MEGAPIXELS=12]} writes {@code OUT/<same paths>} and {@code OUT/split.csv}.
+ * The validation images of a split as phone-sized photos ({@link ModelSpeed#phonePhoto}), with a split manifest
+ * of their own, so {@code evaluate}, {@code predict} and feature extraction can be measured on the photos
+ * users send: {@code LargeValidationSet data/split.csv OUT [MEGAPIXELS=12]} writes {@code OUT/<same paths>}
+ * and {@code OUT/split.csv} (scripts/benchmarks/benchmark-large-photos.sh runs it).
  */
 public final class LargeValidationSet {
 
@@ -26,18 +27,21 @@ public final class LargeValidationSet {
             System.err.println("usage: LargeValidationSet SPLIT_CSV OUT_DIR [MEGAPIXELS]");
             System.exit(2);
         }
-        SplitManifest split = SplitManifest.read(Path.of(args[0]));
+        DatasetSplit split = DatasetSplit.read(Path.of(args[0]));
         Path out = Path.of(args[1]);
         double megapixels = args.length > 2 ? Double.parseDouble(args[2]) : 12;
-        List<LabeledImage> val = split.subset(Subset.VAL);
+        List<DatasetSplit.Image> val = split.images().stream().filter(i -> i.subset().equals("val")).toList();
+        Map<String, Long> sizes = new ConcurrentHashMap<>();
         AtomicInteger done = new AtomicInteger();
         val.parallelStream().forEach(image -> {
             Path target = out.resolve(image.path());
             try {
                 if (!Files.isRegularFile(target)) { // resumable: made photos are kept
-                    byte[] photo = LargePhoto.jpeg(Files.readAllBytes(split.resolve(image)), megapixels, image.path().hashCode());
+                    byte[] photo = ModelSpeed.phonePhoto(Files.readAllBytes(split.root().resolve(image.path())), megapixels,
+                            image.path().hashCode());
                     AtomicFiles.writeUnsynced(target, photo);
                 }
+                sizes.put(image.path(), Files.size(target));
             } catch (Exception e) {
                 throw new IllegalStateException(image.path() + ": " + e.getMessage(), e);
             }
@@ -45,7 +49,8 @@ public final class LargeValidationSet {
                 System.err.printf("%d / %d photos%n", done.get(), val.size());
             }
         });
-        new SplitManifest(out, split.seed(), split.valFraction(), val, split.filesFingerprint()).write(out.resolve("split.csv"));
+        // every image keeps its side (validation): the manifest is a pre-split one
+        DatasetSplit.ofImages(out, val, sizes, split.seed(), 0.2).write(out.resolve("split.csv"));
         System.out.printf("Wrote %d photos of about %.0f MP and %s%n", val.size(), megapixels, out.resolve("split.csv"));
     }
 }

@@ -2,7 +2,6 @@ package dev.imageclassifier.cli;
 
 import dev.imageclassifier.Progress;
 import dev.imageclassifier.ProgressListener;
-import dev.imageclassifier.io.ProgressLog;
 import dev.imageclassifier.io.ProgressText;
 import dev.imageclassifier.io.Terminal;
 
@@ -19,12 +18,14 @@ final class ConsoleProgress implements ProgressListener {
     private enum Tasks { BAR, LINES, HIDDEN }
 
     private final PrintWriter notes;
+    private final ProgressListener lines;
     private final PrintStream out;
     private final Tasks tasks;
 
     private ConsoleProgress(PrintWriter notes, PrintStream out, Tasks tasks) {
         this.notes = notes;
         this.out = out;
+        this.lines = ProgressListener.lines(out);
         this.tasks = tasks;
     }
 
@@ -49,7 +50,7 @@ final class ConsoleProgress implements ProgressListener {
         return switch (tasks) {
             // a download's bar stays on screen when done; a step of a longer run makes room for the next
             case BAR -> new TerminalProgress(new ProgressText(task, unit), total, alreadyDone, out, !ProgressText.BYTES.equals(unit));
-            case LINES -> ProgressLog.of(new ProgressText(task, unit), total, alreadyDone, out);
+            case LINES -> lines.begin(task, total, alreadyDone, unit);
             case HIDDEN -> Progress.NONE;
         };
     }

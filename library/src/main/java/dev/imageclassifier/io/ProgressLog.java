@@ -1,6 +1,5 @@
 package dev.imageclassifier.io;
 
-import dev.imageclassifier.Progress;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.function.LongSupplier;
@@ -9,7 +8,7 @@ import java.util.function.LongSupplier;
  * Progress for a log: a plain line at most every {@code interval}, and a last one when a task that printed
  * any ends, so a short task stays silent and a long one ends at its final count. No {@code \r}, no bar.
  */
-public final class ProgressLog implements Progress {
+public final class ProgressLog implements AutoCloseable {
 
     /** How often a log hears about a task. */
     public static final Duration INTERVAL = Duration.ofSeconds(5);
@@ -27,7 +26,7 @@ public final class ProgressLog implements Progress {
     private long doneAtLastLine = -1;
 
     /** A line every {@link #INTERVAL} (and one at the end of a task that printed any). */
-    public static Progress of(ProgressText text, long total, long alreadyDone, PrintStream out) {
+    public static ProgressLog of(ProgressText text, long total, long alreadyDone, PrintStream out) {
         return new ProgressLog(text, total, alreadyDone, out, INTERVAL, System::nanoTime);
     }
 
@@ -43,7 +42,7 @@ public final class ProgressLog implements Progress {
         this.lastLine = started;
     }
 
-    @Override
+    /** {@code amount} more units are done. */
     public synchronized void step(long amount) {
         done += amount;
         long now = nanoClock.getAsLong();
@@ -52,7 +51,7 @@ public final class ProgressLog implements Progress {
         }
     }
 
-    @Override
+    /** Extra words shown after the counts. */
     public synchronized void message(String text) {
         message = text;
     }

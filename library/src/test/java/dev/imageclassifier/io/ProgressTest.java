@@ -1,6 +1,5 @@
 package dev.imageclassifier.io;
 
-import dev.imageclassifier.Progress;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
@@ -51,11 +50,11 @@ class ProgressTest {
     void withoutATerminalProgressIsALineEveryFewSecondsNeverACarriageReturn() {
         ByteArrayOutputStream log = new ByteArrayOutputStream();
         AtomicLong clock = new AtomicLong();
-        try (Progress progress = new ProgressLog(new ProgressText("Features", "img"), 100, 0,
+        try (ProgressLog progress = new ProgressLog(new ProgressText("Features", "img"), 100, 0,
                 new PrintStream(log, true, StandardCharsets.UTF_8), Duration.ofSeconds(5), clock::get)) {
             for (int i = 0; i < 100; i++) {
                 clock.addAndGet(Duration.ofMillis(120).toNanos()); // 12 s in all
-                progress.step();
+                progress.step(1);
             }
         }
 
@@ -69,11 +68,11 @@ class ProgressTest {
     void aTaskShorterThanTheIntervalPrintsNothing() {
         ByteArrayOutputStream log = new ByteArrayOutputStream();
         AtomicLong clock = new AtomicLong();
-        try (Progress progress = new ProgressLog(EPOCHS, 30, 0, new PrintStream(log, true, StandardCharsets.UTF_8),
+        try (ProgressLog progress = new ProgressLog(EPOCHS, 30, 0, new PrintStream(log, true, StandardCharsets.UTF_8),
                 Duration.ofSeconds(5), clock::get)) {
             for (int i = 0; i < 30; i++) {
                 clock.addAndGet(Duration.ofMillis(100).toNanos());
-                progress.step();
+                progress.step(1);
                 progress.message("loss 0.1");
             }
         }

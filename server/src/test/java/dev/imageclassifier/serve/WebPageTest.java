@@ -1,10 +1,8 @@
 package dev.imageclassifier.serve;
 
+import dev.imageclassifier.DatasetSplit;
+import dev.imageclassifier.Int8Quantizer;
 import dev.imageclassifier.TestImages;
-import dev.imageclassifier.data.SplitManifest;
-import dev.imageclassifier.quantize.QuantizationImages;
-import dev.imageclassifier.quantize.QuantizationSettings;
-import dev.imageclassifier.quantize.Quantizer;
 import dev.imageclassifier.quantize.SyntheticClassifier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -28,8 +26,6 @@ import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -218,9 +214,8 @@ class WebPageTest {
         Path dir = Files.createTempDirectory("int8-page");
         Path floatModel = SyntheticClassifier.write(dir.resolve("float.onnx"));
         Path split = SyntheticClassifier.split(dir.resolve("photos"), 2, -1);
-        QuantizationImages images = QuantizationImages.fromSplit(SplitManifest.read(split), 4, 42);
-        Quantizer.quantize(floatModel, images, QuantizationSettings.defaults().withSpeedRun(Duration.ofMillis(20)),
-                new PrintWriter(Writer.nullWriter())).write(dir.resolve("int8.onnx"), dir);
+        Int8Quantizer.builder().calibrationImages(4).seed(42).speedRun(Duration.ofMillis(20)).build()
+                .quantize(floatModel, DatasetSplit.read(split)).write(dir.resolve("int8.onnx"), dir);
         try (TestServer int8 = TestServer.serving(dir.resolve("int8.onnx"))) {
             browser.get(int8.uri("/").toString());
             wait.until(ExpectedConditions.not(ExpectedConditions.textToBe(By.id("model-quantization"), "…")));

@@ -1,9 +1,8 @@
 package dev.imageclassifier.spark;
 
+import dev.imageclassifier.DatasetSplit;
 import dev.imageclassifier.ImageClassifier;
-import dev.imageclassifier.data.SplitManifest;
 import dev.imageclassifier.Progress;
-import dev.imageclassifier.train.Evaluation;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -64,7 +63,7 @@ final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        SplitManifest manifest = SplitManifest.read(split);
+        DatasetSplit manifest = DatasetSplit.read(split);
         Path output = Files.createTempDirectory("image-classifier-bench");
         try (SparkOptions.Session session = sparkOptions.start("image-classifier bench");
              ImageClassifier local = ImageClassifier.load(model)) {
@@ -75,7 +74,7 @@ final class BenchCommand implements Callable<Integer> {
                         output.resolve("round-" + round).toString(), ClassifyJob.Format.PARQUET, 5, 16, imagesPerTask, null, true);
                 Measured spark = measure(() -> ClassifyJob.run(session.spark(), settings).images());
                 out.printf(Locale.ROOT, "round %d, Spark classify%s: %s%n", round, round == 1 ? " (cold)" : "", spark.format());
-                Measured library = measure(() -> Evaluation.of(local, manifest, Progress.NONE).metrics().report().valImages());
+                Measured library = measure(() -> local.evaluate(manifest, Progress.NONE).images());
                 out.printf(Locale.ROOT, "round %d, local path:%s %s → Spark at %.0f %% of its images/s%n", round,
                         round == 1 ? "       " : "", library.format(),
                         100 * (spark.images() / spark.seconds()) / (library.images() / library.seconds()));

@@ -1,15 +1,10 @@
 package dev.imageclassifier.spark;
 
-import dev.imageclassifier.Device;
+import dev.imageclassifier.BackboneFeatures;
 import dev.imageclassifier.ClassifierOptions;
+import dev.imageclassifier.FeatureRequest;
 import dev.imageclassifier.ImageClassifier;
-import dev.imageclassifier.model.BackboneGraph;
 import dev.imageclassifier.InvalidModelException;
-import dev.imageclassifier.model.RuntimeOptions;
-import dev.imageclassifier.train.FeatureCache;
-import dev.imageclassifier.train.FeatureExtractor;
-import dev.imageclassifier.Framing;
-import dev.imageclassifier.vision.Preprocessing;
 import org.apache.spark.SparkConf;
 import org.apache.spark.SparkEnv;
 
@@ -24,7 +19,7 @@ import java.util.regex.Pattern;
 
 /**
  * What each executor JVM loads once and shares between its tasks: one {@link ImageClassifier} per
- * classifier file and one {@link FeatureExtractor} per backbone file, keyed by the file (path, size and
+ * classifier file and one {@link BackboneFeatures} per backbone file and framing, keyed by the file (path, size and
  * modification time), so every task after the first finds the model ready.
  *
  * <p>Threads follow the executor's cores, not the machine's: tasks (one per core) feed the shared model,
@@ -35,7 +30,7 @@ final class ExecutorResources {
 
     private static final Pattern LOCAL_MASTER = Pattern.compile("local(?:\\[(\\*|\\d+)(?:,\\d+)?])?");
     private static final Map<String, ImageClassifier> CLASSIFIERS = new ConcurrentHashMap<>();
-    private static final Map<String, FeatureExtractor> EXTRACTORS = new ConcurrentHashMap<>();
+    private static final Map<String, BackboneFeatures> FEATURES = new ConcurrentHashMap<>();
 
     private ExecutorResources() {
     }
@@ -54,14 +49,15 @@ final class ExecutorResources {
         });
     }
 
-    /** The executor's feature extractor for a backbone file (no feature cache: the Parquet output is the cache). */
-    static FeatureExtractor extractor(Path backbone, String name, int batchSize, Framing framing) {
+    /**
+     * The executor's backbone for a request's backbone file and framing (no feature cache: the Parquet output
+     * is the cache), loaded by the first task that asks.
+     */
+    static BackboneFeatures features(Path backbone, FeatureRequest request) {
         int cores = executorCores();
-        return EXTRACTORS.computeIfAbsent(key(backbone) + "#" + batchSize + "#" + framing, key -> {
+        return FEATURES.computeIfAbsent(key(backbone) + "#" + request.batchSize() + "#" + request.framing(), key -> {
             try {
-                return new FeatureExtractor(BackboneGraph.load(backbone, name), Preprocessing.IMAGENET.withFraming(framing),
-                        FeatureCache.disabled(),
-                        new RuntimeOptions(cores, Device.CPU), cores, batchSize);
+                return BackboneFeatures.open(request, backbone, cores);
             } catch (InvalidModelException e) {
                 throw new IllegalArgumentException(e.getMessage(), e);
             }

@@ -1,9 +1,6 @@
 package dev.imageclassifier.spark;
 
-import dev.imageclassifier.train.HeadTrainer;
-import dev.imageclassifier.train.LinearHead;
-import dev.imageclassifier.train.Metrics;
-import dev.imageclassifier.train.Recipe;
+import dev.imageclassifier.FittedHead;
 import org.apache.spark.ml.classification.LogisticRegression;
 import org.apache.spark.ml.classification.LogisticRegressionModel;
 import org.apache.spark.ml.linalg.Matrix;
@@ -14,9 +11,8 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
-import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.IntStream;
 
 import static org.apache.spark.ml.functions.array_to_vector;
@@ -40,8 +36,7 @@ record MllibHead(double regParam, double elasticNet, int maxIter) {
             .add("label", DataTypes.StringType, false)
             .add("index", DataTypes.DoubleType, false);
 
-    HeadTrainer.Result train(SparkSession spark, Dataset<Row> features, List<String> labels) {
-        long start = System.nanoTime();
+    FittedHead train(SparkSession spark, Dataset<Row> features, List<String> labels) {
         List<Row> indexRows = IntStream.range(0, labels.size()).mapToObj(i -> RowFactory.create(labels.get(i), (double) i)).toList();
         Dataset<Row> samples = features.where(col("error").isNull().and(col("split").equalTo("train")))
                 .select(col("label"), explode(col("features")).as("feature"))
@@ -66,29 +61,7 @@ record MllibHead(double regParam, double elasticNet, int maxIter) {
         for (int c = 0; c < classes; c++) {
             bias[c] = (float) intercepts[c];
         }
-        return new HeadTrainer.Result(new LinearHead(dim, classes, weights, bias), List.of(), model.summary().totalIterations(), 0,
-                regParam, List.of(), (System.nanoTime() - start) / 1e9);
-    }
-
-    /** How metrics.json and the model's metadata describe this head. */
-    Recipe asRecipe() {
-        return Recipe.builder(String.format(java.util.Locale.ROOT, "mllib-logistic-regression(regParam=%s, elasticNetParam=%s, maxIter=%d)",
-                        regParam, elasticNet, maxIter))
-                .learningRate(1).momentum(0).batchSize(1).epochs(maxIter).stepSize(maxIter).gamma(1).weightDecay(regParam).heads(1)
-                .build();
-    }
-
-    /** The head's metrics on the validation rows, streamed to the driver one partition at a time. */
-    static Metrics validate(LinearHead head, Dataset<Row> features, List<String> labels) {
-        List<float[]> probabilities = new ArrayList<>();
-        List<Integer> truth = new ArrayList<>();
-        Iterator<Row> rows = features.where(col("error").isNull().and(col("split").equalTo("val")))
-                .select(col("label"), col("features").getItem(0)).toLocalIterator();
-        while (rows.hasNext()) {
-            Row row = rows.next();
-            probabilities.add(head.probabilities(DriverSamples.floats(row.get(1))));
-            truth.add(labels.indexOf(row.getString(0)));
-        }
-        return Metrics.of(labels, truth.stream().mapToInt(Integer::intValue).toArray(), probabilities.toArray(float[][]::new));
+        return new FittedHead("mllib-logistic-regression", Map.of("regParam", regParam, "elasticNetParam", elasticNet, "maxIter", maxIter),
+                classes, dim, weights, bias, model.summary().totalIterations(), regParam);
     }
 }

@@ -1,8 +1,11 @@
 package dev.imageclassifier.spark;
 
-import dev.imageclassifier.data.DatasetScanner;
-import dev.imageclassifier.train.Metrics;
-import dev.imageclassifier.train.Recipe;
+import dev.imageclassifier.BackboneFile;
+import dev.imageclassifier.DatasetSplit;
+import dev.imageclassifier.Progress;
+import dev.imageclassifier.ProgressListener;
+import dev.imageclassifier.TrainingRecipe;
+import dev.imageclassifier.TrainingResult;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -45,8 +48,8 @@ final class TrainCommand implements Callable<Integer> {
     String root;
 
     @Option(names = "--exclude", paramLabel = "NAME", description = "With --data: class folders to leave out (repeatable; default: "
-            + DatasetScanner.CALTECH_BACKGROUND + ").")
-    List<String> exclude = List.of(DatasetScanner.CALTECH_BACKGROUND);
+            + DatasetSplit.CALTECH_BACKGROUND + ").")
+    List<String> exclude = List.of(DatasetSplit.CALTECH_BACKGROUND);
 
     @Option(names = "--val-fraction", paramLabel = "F", defaultValue = "0.2", description = "With --data: share of each class "
             + "for validation (default: ${DEFAULT-VALUE}).")
@@ -58,17 +61,19 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--backbone", required = true, paramLabel = "FILE", description = "Backbone ONNX file on the driver (shipped to the executors).")
     Path backbone;
 
-    @Option(names = "--backbone-name", paramLabel = "NAME", description = "Its name in the model's metadata (default: the file name).")
+    @Option(names = "--backbone-name", paramLabel = "NAME", description = "Its name in the model's metadata (default: the known "
+            + "backbone's name for a file with its SHA-256, as the local train records it, else the file name).")
     String backboneName;
 
     @Option(names = "--features", required = true, paramLabel = "DIR|URI", description = "Where the feature table (Parquet) goes; replaced.")
     String features;
 
-    @Option(names = "--model", paramLabel = "FILE", defaultValue = "model/classifier.onnx", description = "Where the classifier goes "
-            + "(default: ${DEFAULT-VALUE}).")
+    @Option(names = "--model", paramLabel = "FILE", defaultValue = "model/classifier-spark.onnx", description = "Where the classifier "
+            + "goes (default: ${DEFAULT-VALUE}, beside the file `serve` uses, not over it).")
     Path model;
 
-    @Option(names = "--results", paramLabel = "DIR", defaultValue = "results", description = "Where metrics.json goes (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--results", paramLabel = "DIR", defaultValue = "results/spark", description = "Where metrics.json goes "
+            + "(default: ${DEFAULT-VALUE}).")
     Path results;
 
     @Option(names = "--recipe", paramLabel = "reference|default", defaultValue = "default", description = "Head recipe of the driver's "
@@ -100,18 +105,30 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        BackboneFile file = BackboneFile.of(backbone);
+        BackboneFile named = backboneName == null ? file : new BackboneFile(file.file(), backboneName, file.sha256(), null);
         TrainJob.Settings settings = new TrainJob.Settings(input.split, root, input.data, new LinkedHashSet<>(exclude), valFraction,
-                splitSeed, backbone, backboneName != null ? backboneName : backbone.getFileName().toString().replaceFirst("\\.onnx$", ""),
-                Recipe.named(recipe), seed, TrainJob.HeadTrainerKind.valueOf(head.toUpperCase(Locale.ROOT)),
+                splitSeed, named, TrainingRecipe.named(recipe), seed, TrainJob.HeadTrainerKind.valueOf(head.toUpperCase(Locale.ROOT)),
                 new MllibHead(regParam, elasticNet, maxIter), features, model, results, batchSize);
+        ProgressListener progress = new ProgressListener() { // the executors do the counting: the driver tells the steps
+            @Override
+            public Progress begin(String task, long total, long alreadyDone, String unit) {
+                return Progress.NONE;
+            }
+
+            @Override
+            public void note(String line) {
+                spec.commandLine().getErr().println(line);
+                spec.commandLine().getErr().flush();
+            }
+        };
         try (SparkOptions.Session session = sparkOptions.start("image-classifier train")) {
-            TrainJob.Summary summary = TrainJob.run(session.spark(), settings, spec.commandLine().getErr());
-            Metrics m = summary.metrics();
+            TrainingResult r = TrainJob.run(session.spark(), settings, progress);
             spec.commandLine().getOut().printf(Locale.ROOT,
-                    "Trained on Spark (%s head): val accuracy %.2f%% (top-5 %.2f%%, weighted F1 %.3f) on %d images, %d classes; "
-                            + "features %.1f images/s, total %.1f s → %s, %s%n", summary.headTrainer(), 100 * m.accuracy(),
-                    100 * m.top5Accuracy(), m.f1Weighted(), summary.valImages(), m.confusionMatrix().length,
-                    summary.imagesPerSecond(), summary.totalSeconds(), model, results.resolve("metrics.json"));
+                    "Trained on Spark (%s head, framing %s): val accuracy %.2f%% (top-5 %.2f%%, weighted F1 %.3f) on %d images, "
+                            + "%d classes; features %.1f images/s, total %.1f s → %s, %s%n", r.headTrainer(), r.framing(),
+                    100 * r.accuracy(), 100 * r.top5Accuracy(), r.f1Weighted(), r.valImages(), r.classes(), r.imagesPerSecond(),
+                    r.totalSeconds(), r.model(), r.metrics());
         }
         return 0;
     }

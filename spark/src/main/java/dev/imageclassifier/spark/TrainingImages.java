@@ -1,10 +1,7 @@
 package dev.imageclassifier.spark;
 
 import dev.imageclassifier.DatasetException;
-import dev.imageclassifier.data.LabeledImage;
-import dev.imageclassifier.data.SplitManifest;
-import dev.imageclassifier.data.StratifiedSplitter;
-import dev.imageclassifier.data.Subset;
+import dev.imageclassifier.DatasetSplit;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -37,7 +34,7 @@ import static org.apache.spark.sql.functions.substring;
  * @param root  the dataset root as a qualified Hadoop URI ({@code file:/…}, {@code hdfs://…})
  * @param split the split; paths relative to the root
  */
-record TrainingImages(String root, SplitManifest split) {
+record TrainingImages(String root, DatasetSplit split) {
 
     private static final StructType TABLE = new StructType()
             .add("path", DataTypes.StringType, false)
@@ -46,7 +43,7 @@ record TrainingImages(String root, SplitManifest split) {
 
     /** From a manifest; {@code root} (a Hadoop URI) replaces the manifest's own root when the images live elsewhere. */
     static TrainingImages fromManifest(SparkSession spark, Path manifest, String root) throws DatasetException {
-        SplitManifest split = SplitManifest.read(manifest);
+        DatasetSplit split = DatasetSplit.read(manifest);
         return new TrainingImages(qualified(spark, root != null ? root : split.root().toAbsolutePath().toString()), split);
     }
 
@@ -57,7 +54,7 @@ record TrainingImages(String root, SplitManifest split) {
         List<Row> files = spark.read().format("binaryFile").option("recursiveFileLookup", "true").load(root)
                 .select("path", "length").collectAsList();
         Map<String, Long> sizes = new LinkedHashMap<>();
-        List<LabeledImage> images = new ArrayList<>();
+        List<DatasetSplit.Image> images = new ArrayList<>();
         boolean presplit = files.stream().map(f -> relative(root, f.getString(0)))
                 .allMatch(p -> p.startsWith("train/") || p.startsWith("val/"));
         for (Row file : files) {
@@ -68,20 +65,17 @@ record TrainingImages(String root, SplitManifest split) {
                 continue; // not inside a class folder, or an excluded class
             }
             sizes.put(path, file.getLong(1));
-            images.add(new LabeledImage(path, parts[labelAt], presplit ? Subset.parse(parts[0]) : null));
+            images.add(new DatasetSplit.Image(path, parts[labelAt], presplit ? parts[0] : null));
         }
         if (images.isEmpty()) {
             throw new DatasetException("No class folders with files in " + data + ": expected one sub-folder per class");
         }
-        SplitManifest split = StratifiedSplitter.split(Path.of(data), images, presplit, StratifiedSplitter.filesFingerprint(sizes),
-                seed, valFraction);
-        return new TrainingImages(root, split);
+        return new TrainingImages(root, DatasetSplit.ofImages(Path.of(data), images, sizes, seed, valFraction));
     }
 
-    /** {@code (path, label, split, content)} of every image of the split: the root read once with binaryFile. */
-    Dataset<Row> withContent(SparkSession spark) {
-        List<Row> rows = split.images().stream()
-                .map(i -> RowFactory.create(i.path(), i.label(), i.subset().id())).toList();
+    /** {@code (path, label, split, content)} of these images of the split: the root read once with binaryFile. */
+    Dataset<Row> withContent(SparkSession spark, List<DatasetSplit.Image> images) {
+        List<Row> rows = images.stream().map(i -> RowFactory.create(i.path(), i.label(), i.subset())).toList();
         Dataset<Row> table = spark.createDataFrame(rows, TABLE);
         Dataset<Row> files = spark.read().format("binaryFile").option("recursiveFileLookup", "true").load(root)
                 .select(substring(col("path"), root.length() + 2, Integer.MAX_VALUE).as("path"), col("content"))

@@ -1,21 +1,24 @@
 package dev.imageclassifier.spark;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.imageclassifier.BackboneFile;
+import dev.imageclassifier.DatasetSplit;
 import dev.imageclassifier.ImageClassifier;
-import dev.imageclassifier.serve.MultipartBody;
+import dev.imageclassifier.Progress;
+import dev.imageclassifier.ProgressListener;
+import dev.imageclassifier.TrainingRecipe;
+import dev.imageclassifier.TrainingResult;
 import dev.imageclassifier.cli.Main;
-import dev.imageclassifier.data.SplitManifest;
 import dev.imageclassifier.io.Json;
 import dev.imageclassifier.serve.ApiServer;
+import dev.imageclassifier.serve.MultipartBody;
 import dev.imageclassifier.serve.ServeSettings;
-import dev.imageclassifier.train.Recipe;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
@@ -56,24 +59,39 @@ class TrainJobTest {
         split = dir.resolve("data/split.csv");
         assertThat(Main.commandLine().execute("train", "--split", split.toString(), "--backbone", TestSpark.MOBILENET.toString(),
                 "--model", dir.resolve("local/classifier.onnx").toString(), "--results", dir.resolve("local").toString(),
-                "--no-cache", "--no-progress", "--offline", "--framing", "center-crop")).isZero(); // Spark's: the recipe's first
+                "--no-cache", "--no-progress", "--offline")).isZero(); // the default recipe: framing and weight decay chosen
         localAccuracy = metrics(dir.resolve("local")).get("accuracy").asDouble();
         assertThat(localAccuracy).isGreaterThan(0.8); // chance is 0.2
     }
 
-    private static TrainJob.Settings settings(Path manifest, String tree, TrainJob.HeadTrainerKind head, String name) {
-        return new TrainJob.Settings(manifest, null, tree, Set.of(), 0.2, 42, TestSpark.MOBILENET, "mobilenetv2-int8",
-                Recipe.DEFAULT, null, head, new MllibHead(1e-3, 0, 100), dir.resolve(name + "/features").toString(),
+    private static TrainJob.Settings settings(Path manifest, String tree, TrainJob.HeadTrainerKind head, String name) throws IOException {
+        return new TrainJob.Settings(manifest, null, tree, Set.of(), 0.2, 42, BackboneFile.of(TestSpark.MOBILENET),
+                TrainingRecipe.DEFAULT, null, head, new MllibHead(1e-3, 0, 100), dir.resolve(name + "/features").toString(),
                 dir.resolve(name + "/classifier.onnx"), dir.resolve(name), 32);
+    }
+
+    /** The job's status lines, kept for the assertions' messages. */
+    private static ProgressListener recording(StringBuilder log) {
+        return new ProgressListener() {
+            @Override
+            public Progress begin(String task, long total, long alreadyDone, String unit) {
+                return Progress.NONE;
+            }
+
+            @Override
+            public synchronized void note(String line) {
+                log.append(line).append('\n');
+            }
+        };
     }
 
     @Test
     void matchesTheLocalTrainOnTheSameSplitAndItsClassifierIsServedUnchanged() throws Exception {
-        StringWriter log = new StringWriter();
-        TrainJob.Summary summary = TrainJob.run(TestSpark.session(), settings(split, null, TrainJob.HeadTrainerKind.AUTO, "spark"),
-                new PrintWriter(log, true));
-        assertThat(summary.headTrainer()).as(log.toString()).isEqualTo("driver");
-        assertThat(summary.metrics().accuracy()).isCloseTo(localAccuracy, within(0.01));
+        StringBuilder log = new StringBuilder();
+        TrainingResult summary = TrainJob.run(TestSpark.session(), settings(split, null, TrainJob.HeadTrainerKind.AUTO, "spark"),
+                recording(log));
+        assertThat(summary.headTrainer()).as(log.toString()).isEqualTo("trainer");
+        assertThat(summary.accuracy()).isCloseTo(localAccuracy, within(0.01));
 
         JsonNode metrics = metrics(dir.resolve("spark"));
         JsonNode local = metrics(dir.resolve("local"));
@@ -81,6 +99,9 @@ class TrainJobTest {
         assertThat(metrics.get("split").get("val_images")).isEqualTo(local.get("split").get("val_images"));
         assertThat(metrics.get("class_names")).isEqualTo(local.get("class_names"));
         assertThat(metrics.get("backbone")).isEqualTo(local.get("backbone"));
+        // the same framing choice on the same hold-out as the local train, candidate by candidate
+        assertThat(metrics.get("framing")).as(log.toString()).isEqualTo(local.get("framing"));
+        assertThat(metrics.get("regularization").get("weight_decay")).isEqualTo(local.get("regularization").get("weight_decay"));
 
         List<Row> features = TestSpark.session().read().parquet(dir.resolve("spark/features").toString()).collectAsList();
         assertThat(features).hasSize(240).allSatisfy(row -> {
@@ -92,7 +113,7 @@ class TrainJobTest {
         Path image = TestSpark.CALTECH.resolve("accordion/image_0001.jpg");
         try (ImageClassifier classifier = ImageClassifier.load(model)) {
             assertThat(classifier.labels()).containsExactlyElementsOf(CLASSES);
-            assertThat(classifier.metadata().backboneName()).isEqualTo("mobilenetv2-int8");
+            assertThat(classifier.info().backbone().name()).isEqualTo("mobilenetv2-int8");
             assertThat(classifier.classify(image).label()).isEqualTo("accordion");
         }
         try (ApiServer server = ApiServer.start(ServeSettings.defaults(model).withAddress("127.0.0.1", 0))) {
@@ -107,13 +128,13 @@ class TrainJobTest {
 
     @Test
     void splitsAFolderTreeLikePrepareAndTrainsTheHeadWithMllib() throws Exception {
-        StringWriter log = new StringWriter();
-        TrainJob.Summary summary = TrainJob.run(TestSpark.session(),
-                settings(null, data.toString(), TrainJob.HeadTrainerKind.MLLIB, "mllib"), new PrintWriter(log, true));
-        assertThat(summary.headTrainer()).isEqualTo("mllib");
+        StringBuilder log = new StringBuilder();
+        TrainingResult summary = TrainJob.run(TestSpark.session(),
+                settings(null, data.toString(), TrainJob.HeadTrainerKind.MLLIB, "mllib"), recording(log));
+        assertThat(summary.headTrainer()).isEqualTo("mllib-logistic-regression");
         assertThat(metrics(dir.resolve("mllib")).get("split").get("fingerprint").asText())
-                .isEqualTo(SplitManifest.read(split).fingerprint());
-        assertThat(summary.metrics().accuracy()).as(log.toString()).isCloseTo(localAccuracy, within(0.03));
+                .isEqualTo(DatasetSplit.read(split).fingerprint());
+        assertThat(summary.accuracy()).as(log.toString()).isCloseTo(localAccuracy, within(0.03));
         try (ImageClassifier classifier = ImageClassifier.load(dir.resolve("mllib/classifier.onnx"))) {
             assertThat(classifier.classify(TestSpark.CALTECH.resolve("anchor/image_0001.jpg")).label()).isEqualTo("anchor");
         }

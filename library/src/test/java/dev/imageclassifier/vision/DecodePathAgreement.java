@@ -1,4 +1,4 @@
-package dev.imageclassifier.benchmarks;
+package dev.imageclassifier.vision;
 
 import dev.imageclassifier.Device;
 import dev.imageclassifier.data.LabeledImage;
@@ -7,9 +7,6 @@ import dev.imageclassifier.data.Subset;
 import dev.imageclassifier.inference.TensorBatch;
 import dev.imageclassifier.model.ClassifierModel;
 import dev.imageclassifier.model.RuntimeOptions;
-import dev.imageclassifier.vision.DecodeBudget;
-import dev.imageclassifier.vision.ImageDecoder;
-import dev.imageclassifier.vision.Preprocessor;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,11 +20,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
+ * A benchmark program, not a test (it lives beside the decoder's tests because it measures the decoder's
+ * internal paths, which no API offers a choice of).
  * How much the decoding path changes a classifier's answers: every validation image of a split decoded at
  * full size (the exact path), reduced through libjpeg-turbo and reduced in pure Java, each classified;
  * prints each path's top-1 accuracy, its top-1 agreement with the exact path and its decode + preprocess
- * CPU time per image: {@code java -cp image-classifier.jar dev.imageclassifier.cli.bench.DecodePathAgreement
- * MODEL SPLIT_CSV}.
+ * CPU time per image: {@code scripts/benchmarks/benchmark-large-photos.sh} runs it
+ * as {@code DecodePathAgreement MODEL SPLIT_CSV}.
  */
 public final class DecodePathAgreement {
 
