@@ -14,6 +14,7 @@ import java.util.stream.Stream;
  * Classifies every file in a folder and prints CSV ({@code file,label,confidence,error}), sixteen images per
  * batched call: what embedding the library in a batch job looks like.
  *
+ * <p>In a Maven project that depends on {@code dev.imageclassifier:image-classifier:1.0.0}, or from this checkout:
  * <pre>
  * javac -cp cli/target/image-classifier.jar -d /tmp/examples examples/ClassifyFolder.java
  * java -cp cli/target/image-classifier.jar:/tmp/examples ClassifyFolder photos/ [model/classifier.onnx] &gt; labels.csv
@@ -22,6 +23,10 @@ import java.util.stream.Stream;
 public class ClassifyFolder {
 
     public static void main(String[] args) throws Exception {
+        if (args.length < 1 || args.length > 2) {
+            System.err.println("usage: ClassifyFolder FOLDER [MODEL.onnx]");
+            System.exit(2);
+        }
         Path folder = Path.of(args[0]);
         Path model = Path.of(args.length > 1 ? args[1] : "model/classifier.onnx");
         List<Path> files;

@@ -11,6 +11,7 @@ import java.util.List;
  * The README's "Use it as a library" snippet as a program: classify one image from bytes and one from a
  * file, then both in one batched call.
  *
+ * <p>In a Maven project that depends on {@code dev.imageclassifier:image-classifier:1.0.0}, or from this checkout:
  * <pre>
  * javac -cp cli/target/image-classifier.jar -d /tmp/examples examples/QuickStart.java
  * java -cp cli/target/image-classifier.jar:/tmp/examples QuickStart model/classifier.onnx cat.jpg dog.png
@@ -19,6 +20,10 @@ import java.util.List;
 public class QuickStart {
 
     public static void main(String[] args) throws Exception {
+        if (args.length != 3) {
+            System.err.println("usage: QuickStart MODEL.onnx IMAGE IMAGE");
+            System.exit(2);
+        }
         Path model = Path.of(args[0]);
         Path first = Path.of(args[1]);
         Path second = Path.of(args[2]);
@@ -33,7 +38,7 @@ public class QuickStart {
             for (Classification result : both) {
                 System.out.println(result.isSuccess() ? "batch: " + result.prediction().label() : "batch error: " + result.error().getMessage());
             }
-            System.out.println(classifier.labels().size() + " labels, backbone " + classifier.metadata().backboneName());
+            System.out.println(classifier.labels().size() + " labels, backbone " + classifier.info().backbone().name());
         }
     }
 }

@@ -46,8 +46,8 @@ final class Explainer implements AutoCloseable {
     CompletableFuture<Explanation> submit(byte[] image, String label, long deadline) throws OverloadedException, InvalidModelException {
         List<String> labels = model.metadata().labels();
         if (label != null && !labels.contains(label)) {
-            throw new IllegalArgumentException("unknown class '" + label + "': the model knows " + labels.size()
-                    + " classes (GET /model lists them)");
+            throw new IllegalArgumentException("unknown class '" + label + "': it is not one of the model's " + labels.size()
+                    + " classes");
         }
         boolean[] mirrored = new boolean[views.size()];
         for (int v = 0; v < mirrored.length; v++) {

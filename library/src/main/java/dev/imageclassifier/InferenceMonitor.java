@@ -19,6 +19,10 @@ public interface InferenceMonitor {
 
     /** Reports nothing. */
     InferenceMonitor NONE = new InferenceMonitor() {
+        @Override
+        public String toString() {
+            return "InferenceMonitor.NONE";
+        }
     };
 
     /** How full one pipeline's queue is, read when an application asks (e.g. at a metrics scrape). */

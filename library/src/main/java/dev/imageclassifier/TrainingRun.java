@@ -48,7 +48,8 @@ final class TrainingRun {
         List<LabeledImage> train = manifest.subset(Subset.TRAIN);
         List<LabeledImage> val = manifest.subset(Subset.VAL);
         if (train.isEmpty() || val.isEmpty()) {
-            throw new DatasetException(split.source() + " needs both training and validation images");
+            throw new DatasetException(DatasetException.Problem.NO_USABLE_IMAGES, split.source(),
+                    split.source() + " needs both training and validation images");
         }
         checkOutputs();
         long seed = options.seed() != null ? options.seed() : manifest.seed();
@@ -219,8 +220,8 @@ final class TrainingRun {
             }
         }
         if (train.isEmpty() || val.isEmpty()) {
-            throw new DatasetException("No decodable " + (train.isEmpty() ? "training" : "validation") + " images left ("
-                    + table.failureCount() + " could not be read)");
+            throw new DatasetException(DatasetException.Problem.NO_USABLE_IMAGES, null, "No decodable "
+                    + (train.isEmpty() ? "training" : "validation") + " images left (" + table.failureCount() + " could not be read)");
         }
         return new TrainingOutputs.Samples(train.toArray(float[][][]::new), ints(trainLabels), val.toArray(float[][]::new),
                 ints(valLabels));

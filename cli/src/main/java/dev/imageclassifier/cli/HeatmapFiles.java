@@ -29,7 +29,7 @@ final class HeatmapFiles {
             Files.createDirectories(dir);
         } catch (IOException e) {
             throw new ParameterException(spec.commandLine(), "--explain: cannot create the folder " + dir
-                    + (Files.isRegularFile(dir) ? " (it is a file)" : ": " + e.getMessage()));
+                    + (Files.isRegularFile(dir) ? " (it is a file)" : ": " + Advice.describe(e)));
         }
         return new HeatmapFiles(dir);
     }

@@ -10,8 +10,7 @@ final class OneLineErrors implements CommandLine.IExecutionExceptionHandler {
 
     @Override
     public int handleExecutionException(Exception e, CommandLine commandLine, CommandLine.ParseResult parseResult) {
-        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-        commandLine.getErr().println("error: " + message.lines().findFirst().orElse(message));
+        commandLine.getErr().println("error: " + Advice.of(e, commandLine.getCommandName()));
         if (System.getenv("IMAGE_CLASSIFIER_DEBUG") != null) {
             e.printStackTrace(commandLine.getErr());
         }

@@ -68,6 +68,12 @@ final class PredictCommand implements Callable<Integer> {
         try (ImageClassifier classifier = ImageClassifier.load(model.path, options)) {
             for (Path image : images) {
                 try {
+                    if (Files.isDirectory(image)) {
+                        err.printf(Locale.ROOT, "%s: error: a folder, not an image (give its files, e.g. %s)%n", image,
+                                image.resolve("*.jpg"));
+                        failed++;
+                        continue;
+                    }
                     if (heatmaps == null) {
                         out.println(format(image, classifier.classify(image), null));
                         continue;
@@ -114,6 +120,6 @@ final class PredictCommand implements Callable<Integer> {
         if (e instanceof AccessDeniedException) {
             return "permission denied";
         }
-        return e.getMessage();
+        return Advice.describe(e);
     }
 }

@@ -126,12 +126,31 @@ public final class ServeCommand implements Callable<Integer> {
         if (port == 0) {
             return;
         }
+        InetSocketAddress address = new InetSocketAddress(host, port);
+        if (address.isUnresolved()) {
+            throw new IOException("the host name '" + host + "' does not resolve to an address; listen on 0.0.0.0 (every "
+                    + "interface), 127.0.0.1 (this machine only) or one of this machine's addresses (--host or API_HOST)");
+        }
         try (ServerSocket probe = new ServerSocket()) {
             probe.setReuseAddress(true); // as Jetty binds: a port in TIME_WAIT is free
-            probe.bind(new InetSocketAddress(host, port));
+            probe.bind(address);
         } catch (BindException e) {
+            if (!isOwnAddress(address)) {
+                throw new IOException(host + " is not an address of this machine; listen on 0.0.0.0 (every interface), "
+                        + "127.0.0.1 (this machine only) or one of its own addresses (--host or API_HOST)", e);
+            }
             throw new IOException("port " + port + " on " + host + " is already in use (is another server running?); "
                     + "choose another with --port or API_PORT", e);
+        }
+    }
+
+    /** Whether this machine can listen on the address: the wildcard, or an address of one of its interfaces. */
+    private static boolean isOwnAddress(InetSocketAddress address) {
+        try {
+            return address.getAddress().isAnyLocalAddress() || address.getAddress().isLoopbackAddress()
+                    || java.net.NetworkInterface.getByInetAddress(address.getAddress()) != null;
+        } catch (java.net.SocketException e) {
+            return true; // the interfaces cannot be listed: say what is most likely
         }
     }
 

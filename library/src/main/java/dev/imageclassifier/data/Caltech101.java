@@ -1,7 +1,7 @@
 package dev.imageclassifier.data;
 
 import dev.imageclassifier.fetch.ArchiveRejectedException;
-import dev.imageclassifier.fetch.DownloadException;
+import dev.imageclassifier.DownloadException;
 import dev.imageclassifier.ProgressListener;
 import dev.imageclassifier.fetch.DownloadOptions;
 import dev.imageclassifier.fetch.Downloader;
@@ -135,9 +135,8 @@ public final class Caltech101 {
         Path dataset = dataDir.resolve(FOLDER);
         Path zip = dataDir.resolve(ZIP);
         if (offline && !Files.isRegularFile(zip)) {
-            throw new DownloadException("Caltech-101 is not in " + dataset + " and offline mode forbids downloading it; "
-                    + "run once with network access (it fetches about 131 MB from " + source
-                    + "), or pass --data DIR with a class-per-folder image tree");
+            throw new DownloadException("Caltech-101 is not in " + dataset + ", and offline it cannot be downloaded (about 131 MB from "
+                    + source + ")", source, 0, true, null);
         }
         Files.createDirectories(dataDir);
         try (FileChannel lockFile = FileChannel.open(dataDir.resolve(LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
@@ -148,7 +147,7 @@ public final class Caltech101 {
             }
             if (Files.exists(dataset)) {
                 throw new IOException(dataset + " exists but is not marked complete (no " + MARKER + "), so it may be a partial"
-                        + " copy; delete it to download again, or pass --data " + dataset.resolve(CATEGORIES) + " to use it as it is");
+                        + " copy: delete it to download again, or use " + dataset.resolve(CATEGORIES) + " as it is");
             }
             deleteStaleStaging(dataDir);
             String zipSha256 = Files.isRegularFile(zip) ? Sha256.of(zip) : downloader.download(source, zip, null).sha256();

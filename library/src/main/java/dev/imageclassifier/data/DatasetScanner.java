@@ -115,10 +115,11 @@ public final class DatasetScanner {
         String label = result.labels().get(0);
         Path classDir = classDirs.stream().filter(dir -> dir.getFileName().toString().equals(label)).findFirst().orElseThrow();
         List<Path> inner = subfolders(classDir);
-        return new DatasetException("Only one class under " + result.root().toAbsolutePath() + " ('" + label + "', "
+        return new DatasetException(DatasetException.Problem.TOO_FEW_CLASSES, inner.isEmpty() ? null : classDir.toAbsolutePath().toString(),
+                "Only one class under " + result.root().toAbsolutePath() + " ('" + label + "', "
                 + count(result.images().size(), "image", "images") + "): a classifier needs at least two classes, one sub-folder each"
-                + (inner.isEmpty() ? "" : "; '" + label + "' holds sub-folders: if they are the classes, pass --data " + classDir.toAbsolutePath())
-                + (excluded.isEmpty() ? "" : " (left out with --exclude: " + String.join(", ", excluded) + ")"));
+                + (inner.isEmpty() ? "" : "; '" + label + "' holds sub-folders, which may be the classes")
+                + (excluded.isEmpty() ? "" : " (left out as asked: " + String.join(", ", excluded) + ")"));
     }
 
     static String count(long n, String singular, String plural) {

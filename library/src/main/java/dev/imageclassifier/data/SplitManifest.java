@@ -77,7 +77,8 @@ public record SplitManifest(Path root, long seed, double valFraction, List<Label
 
     public static SplitManifest read(Path file) throws DatasetException {
         if (!Files.isRegularFile(file)) {
-            throw new DatasetException("Split manifest not found: " + file.toAbsolutePath() + " (create it with `prepare`)");
+            throw new DatasetException(DatasetException.Problem.BAD_MANIFEST, file.toString(),
+                    "Split manifest not found: " + file.toAbsolutePath());
         }
         List<String> lines;
         try {
@@ -86,7 +87,8 @@ public record SplitManifest(Path root, long seed, double valFraction, List<Label
             throw new DatasetException("Cannot read " + file + ": " + e.getMessage(), e);
         }
         if (lines.isEmpty() || !lines.get(0).equals(MAGIC)) {
-            throw new DatasetException(file + " is not a split manifest written by `prepare`");
+            throw new DatasetException(DatasetException.Problem.BAD_MANIFEST, file.toString(),
+                    file + " is not a split manifest (its first line is not '" + MAGIC + "')");
         }
         Map<String, String> header = new LinkedHashMap<>();
         List<LabeledImage> images = new ArrayList<>();
@@ -116,8 +118,8 @@ public record SplitManifest(Path root, long seed, double valFraction, List<Label
             throw new DatasetException(file + " has no root or no images");
         }
         if (images.stream().map(LabeledImage::label).distinct().count() < 2) {
-            throw new DatasetException(file + " holds one class ('" + images.get(0).label() + "'): a classifier needs at least two;"
-                    + " run `prepare` on a folder with two or more class folders");
+            throw new DatasetException(DatasetException.Problem.TOO_FEW_CLASSES, file.toString(), file + " holds one class ('"
+                    + images.get(0).label() + "'): a classifier needs at least two");
         }
         Path root = file.toAbsolutePath().getParent().resolve(header.get("root")).normalize();
         try {

@@ -36,7 +36,8 @@ public final class StratifiedSplitter {
     public static SplitManifest split(Path root, List<LabeledImage> found, boolean presplit, String filesFingerprint, long seed,
                                       double valFraction) throws DatasetException {
         if (!(valFraction > 0 && valFraction < 1)) {
-            throw new DatasetException("--val-fraction must be between 0 and 1 (exclusive), got " + valFraction);
+            throw new DatasetException(DatasetException.Problem.BAD_VALIDATION_FRACTION, Double.toString(valFraction),
+                    "the share of each class held out for validation must be between 0 and 1 (exclusive), not " + valFraction);
         }
         List<LabeledImage> out = new ArrayList<>();
         for (Map.Entry<String, List<LabeledImage>> group : DatasetScanner.byLabel(found).entrySet()) {
@@ -48,9 +49,8 @@ public final class StratifiedSplitter {
                 continue;
             }
             if (images.size() < 2) {
-                throw new DatasetException("Class '" + label + "' has " + images.size()
-                        + " image; every class needs at least 2 (one to train on, one to validate). "
-                        + "Add images or leave it out with --exclude " + label);
+                throw new DatasetException(DatasetException.Problem.CLASS_TOO_SMALL, label, "Class '" + label + "' has "
+                        + images.size() + " image; every class needs at least 2 (one to train on, one to validate)");
             }
             SplittableRandom random = new SplittableRandom(seed ^ (0x9E3779B97F4A7C15L * label.hashCode()));
             for (int i = images.size() - 1; i > 0; i--) {

@@ -1,5 +1,6 @@
 package dev.imageclassifier.fetch;
 
+import dev.imageclassifier.DownloadException;
 import dev.imageclassifier.Progress;
 import dev.imageclassifier.ProgressListener;
 import dev.imageclassifier.io.ProgressText;
@@ -153,7 +154,7 @@ public final class Downloader {
             check.check(part);
         } catch (IOException | RuntimeException e) { // the file is untrusted: any failure to read it rejects it
             discard(part, validator);
-            throw new DownloadException("the file downloaded from " + url + " was rejected and deleted: " + e.getMessage(), 0, e);
+            throw new DownloadException("the file downloaded from " + url + " was rejected and deleted: " + e.getMessage(), url, 0, false, e);
         }
         long size = Files.size(part);
         moveIntoPlace(part, target);
@@ -224,7 +225,7 @@ public final class Downloader {
             throw new RetryableFailure("request failed: " + FailureWords.describe(e));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new DownloadException("interrupted while downloading " + url, 0, e);
+            throw new DownloadException("interrupted while downloading " + url, url, 0, false, e);
         }
         try (InputStream body = response.body()) {
             int status = response.statusCode();
@@ -248,7 +249,7 @@ public final class Downloader {
             } else if (status == 408 || status == 429 || status >= 500) {
                 throw new RetryableFailure("HTTP " + status + FailureWords.httpReason(status), ResumeHeaders.retryAfter(response));
             } else {
-                throw new DownloadException("HTTP " + status + FailureWords.httpReason(status) + " for " + url, status, null);
+                throw new DownloadException("HTTP " + status + FailureWords.httpReason(status) + " for " + url, url, status, false, null);
             }
             part.truncate(start);
             long length = response.headers().firstValueAsLong("Content-Length").orElse(-1);
@@ -314,7 +315,7 @@ public final class Downloader {
             Thread.sleep(wait.toMillis());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new DownloadException("interrupted while waiting to retry " + url, 0, e);
+            throw new DownloadException("interrupted while waiting to retry " + url, url, 0, false, e);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.imageclassifier.fetch;
 
+import dev.imageclassifier.DownloadException;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpResponse;
@@ -25,7 +26,7 @@ final class ResumeHeaders {
         String header = response.headers().firstValue("Content-Range").orElse("");
         Matcher matcher = CONTENT_RANGE.matcher(header);
         if (!matcher.matches()) {
-            throw new DownloadException("HTTP 206 from " + url + " with an unusable Content-Range '" + header + "'", 206, null);
+            throw new DownloadException("HTTP 206 from " + url + " with an unusable Content-Range '" + header + "'", url, 206, false, null);
         }
         return Long.parseLong(matcher.group(1));
     }

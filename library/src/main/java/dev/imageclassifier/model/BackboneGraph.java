@@ -83,9 +83,9 @@ public final class BackboneGraph {
             return;
         }
         ModelMetadata metadata = ModelMetadata.fromProperties(props);
-        throw new InvalidModelException(file + " is a classifier trained by this project (" + metadata.labels().size()
-                + " classes, backbone " + metadata.backboneName() + "), not a backbone: give --backbone the ImageNet backbone it was made from ("
-                + metadata.backboneName() + "), and this file to serve, predict or evaluate as --model");
+        throw new InvalidModelException(InvalidModelException.Problem.NOT_A_BACKBONE, file, file + " is a classifier trained by this "
+                + "project (" + metadata.labels().size() + " classes, backbone " + metadata.backboneName()
+                + "), not a backbone: it was made from the ImageNet backbone " + metadata.backboneName());
     }
 
     /** Cuts an in-memory model; {@code sha256} identifies it in caches and metadata. */

@@ -1,7 +1,7 @@
 package dev.imageclassifier.model;
 
 import dev.imageclassifier.InvalidModelException;
-import dev.imageclassifier.fetch.DownloadException;
+import dev.imageclassifier.DownloadException;
 import dev.imageclassifier.ProgressListener;
 import dev.imageclassifier.fetch.DownloadOptions;
 import dev.imageclassifier.fetch.DownloadedFile;
@@ -142,8 +142,8 @@ public final class BackboneResolver {
     }
 
     private static DownloadException missingOffline(String what, Path cached, URI url) {
-        return new DownloadException(what + " is not in the cache at " + cached + " and offline mode forbids downloading it;"
-                + " run once with network access (it downloads " + url + "), or pass --backbone FILE");
+        return new DownloadException(what + " is not in the cache at " + cached + ", and offline it cannot be downloaded (from "
+                + url + ")", url, 0, true, null);
     }
 
     private static Optional<Path> asPath(String text) {

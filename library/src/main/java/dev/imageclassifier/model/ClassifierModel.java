@@ -49,11 +49,11 @@ public final class ClassifierModel implements BatchRunner, AutoCloseable {
 
     public static ClassifierModel load(Path file, RuntimeOptions options) throws InvalidModelException {
         if (Files.isDirectory(file)) {
-            throw new InvalidModelException("Model file " + file + " is a directory, not an .onnx file (set --model / MODEL_PATH)");
+            throw new InvalidModelException(InvalidModelException.Problem.NOT_A_FILE, file, "Model file " + file
+                    + " is a directory, not an .onnx file");
         }
         if (!Files.isRegularFile(file)) {
-            throw new InvalidModelException("Model file not found: " + file.toAbsolutePath()
-                    + " (train one with `train`, or set --model / MODEL_PATH)");
+            throw new InvalidModelException(InvalidModelException.Problem.NOT_FOUND, file, "Model file not found: " + file.toAbsolutePath());
         }
         OnnxModel primary = open(file, options);
         try {
@@ -67,10 +67,10 @@ public final class ClassifierModel implements BatchRunner, AutoCloseable {
             return new ClassifierModel(file, options, primary, second, second == null ? 1 : options.parallelRuns(), metadata);
         } catch (InvalidModelException e) {
             primary.close();
-            throw new InvalidModelException(file + ": " + e.getMessage(), e);
+            throw new InvalidModelException(e.problem(), file, file + ": " + e.getMessage(), e);
         } catch (OrtException | IOException e) {
             primary.close();
-            throw new InvalidModelException(file + ": cannot read metadata: " + e.getMessage(), e);
+            throw new InvalidModelException(InvalidModelException.Problem.UNUSABLE, file, file + ": cannot read metadata: " + e.getMessage(), e);
         }
     }
 
@@ -78,8 +78,8 @@ public final class ClassifierModel implements BatchRunner, AutoCloseable {
         try {
             return OnnxModel.open(file, OUTPUT, options);
         } catch (InvalidModelException e) {
-            throw new InvalidModelException(file + " is not a classifier made by this project: " + e.getMessage()
-                    + " (a bare backbone goes to `train --backbone`)", e);
+            throw new InvalidModelException(InvalidModelException.Problem.NOT_A_CLASSIFIER, file, file
+                    + " is not a classifier made by this project: " + e.getMessage(), e);
         }
     }
 

@@ -97,8 +97,8 @@ public record ModelMetadata(List<String> labels, Preprocessing preprocessing, St
     public static ModelMetadata fromProperties(Map<String, String> props) throws InvalidModelException {
         for (String key : List.of(LABELS, PREPROCESSING, BACKBONE_NAME)) {
             if (!props.containsKey(key)) {
-                throw new InvalidModelException("not a classifier made by this project: metadata '" + key
-                        + "' is missing (a bare backbone goes to `train --backbone`, not to `serve`)");
+                throw new InvalidModelException(InvalidModelException.Problem.NOT_A_CLASSIFIER, null,
+                        "not a classifier made by this project: metadata '" + key + "' is missing (a bare backbone has none)");
             }
         }
         try {

@@ -171,8 +171,8 @@ public final class Quantizer {
             }
         }
         if (!int8Ops.isEmpty() || properties(model).containsKey(ModelMetadata.QUANTIZATION)) {
-            throw new InvalidModelException(file + " is already quantized (int8 operators: " + int8Ops + "); quantize the float "
-                    + "classifier instead, e.g. one trained with --backbone mobilenetv2-float.onnx");
+            throw new InvalidModelException(InvalidModelException.Problem.ALREADY_QUANTIZED, file, file + " is already quantized "
+                + "(int8 operators: " + int8Ops + "): only a float classifier (one trained on a float backbone) can be quantized");
         }
     }
 
@@ -184,7 +184,7 @@ public final class Quantizer {
 
     private static ModelProto withMetadata(ModelProto model, ModelMetadata metadata) {
         ModelProto.Builder out = model.toBuilder().clearMetadataProps()
-                .setDocString(model.getDocString() + " Quantized to int8 (QDQ) by `image-classifier quantize`.");
+                .setDocString(model.getDocString() + " Quantized to int8 (QDQ) by image-classifier.");
         metadata.toProperties().forEach((k, v) -> out.addMetadataProps(StringStringEntryProto.newBuilder().setKey(k).setValue(v)));
         return out.build();
     }

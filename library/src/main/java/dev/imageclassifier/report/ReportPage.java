@@ -65,7 +65,7 @@ final class ReportPage {
                 .append(" · ").append(Html.escape(content.when())).append("</p>");
         headline(html, m, content.atTraining());
         html.append("<section><h2>Training curves</h2>").append(content.history() == null
-                ? "<p class=\"muted\">Not shown: the metrics.json written when this model was trained was not found (evaluate --training-metrics).</p>"
+                ? "<p class=\"muted\">Not shown: the metrics.json written when this model was trained was not found (it is given to the report beside the model).</p>"
                 : TrainingCurves.svg(content.history())).append("</section>");
         perClass(html, m);
         pairs(html, m, content.mistakes());

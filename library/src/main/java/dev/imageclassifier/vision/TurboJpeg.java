@@ -72,7 +72,7 @@ final class TurboJpeg {
             return true;
         } catch (LinkageError | RuntimeException e) {
             LOG.info("JPEG decoding: pure Java, reduced by subsampling (libjpeg-turbo not loaded: {}; on Debian/Ubuntu "
-                    + "`apt-get install libturbojpeg0` makes large JPEGs several times faster)", String.valueOf(e.getMessage()).lines()
+                    + "the package libturbojpeg0 makes large JPEGs several times faster)", String.valueOf(e.getMessage()).lines()
                     .findFirst().orElse(e.getClass().getSimpleName()));
             return false;
         }

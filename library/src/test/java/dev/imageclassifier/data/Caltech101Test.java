@@ -2,7 +2,7 @@ package dev.imageclassifier.data;
 
 import dev.imageclassifier.TestModels;
 import dev.imageclassifier.fetch.ArchiveRejectedException;
-import dev.imageclassifier.fetch.DownloadException;
+import dev.imageclassifier.DownloadException;
 import dev.imageclassifier.fetch.Downloader;
 import dev.imageclassifier.fetch.ExtractionLimits;
 import dev.imageclassifier.fetch.LocalHttpServer;

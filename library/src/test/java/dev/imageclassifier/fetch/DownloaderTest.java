@@ -1,5 +1,6 @@
 package dev.imageclassifier.fetch;
 
+import dev.imageclassifier.DownloadException;
 import dev.imageclassifier.Progress;
 import dev.imageclassifier.ProgressListener;
 import dev.imageclassifier.io.Sha256;

@@ -1,7 +1,7 @@
 package dev.imageclassifier.model;
 
 import dev.imageclassifier.TestModels;
-import dev.imageclassifier.fetch.DownloadException;
+import dev.imageclassifier.DownloadException;
 import dev.imageclassifier.fetch.Downloader;
 import dev.imageclassifier.fetch.LocalHttpServer;
 import dev.imageclassifier.io.CacheDirectory;

@@ -1,0 +1,2 @@
+/** Internal (not API): the self-contained HTML evaluation report. */
+package dev.imageclassifier.report;
