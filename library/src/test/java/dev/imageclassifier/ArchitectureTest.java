@@ -213,7 +213,8 @@ class ArchitectureTest {
     }
 
     /** The API's words: exceptions, values and listeners that every layer may use. */
-    private static final Set<String> VOCABULARY_TYPES = Set.of("Classification", "DatasetException", "Device", "Explanation",
+    private static final Set<String> VOCABULARY_TYPES = Set.of("Classification", "DatasetException", "Device", "DownloadException",
+            "Explanation",
             "FeatureSource", "FeatureTable", "FittedHead", "Framing", "ImageTooLargeException", "InferenceException",
             "InferenceMonitor", "InvalidImageException", "InvalidModelException", "OverloadedException", "Prediction", "Progress",
             "ProgressListener", "ScoredLabel", "TrainingResult");
