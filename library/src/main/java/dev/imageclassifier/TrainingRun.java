@@ -12,6 +12,7 @@ import dev.imageclassifier.train.Metrics;
 import dev.imageclassifier.train.Recipe;
 import dev.imageclassifier.train.TrainingOptions;
 import dev.imageclassifier.train.TrainingOutputs;
+import dev.imageclassifier.train.TrainedHeads;
 import dev.imageclassifier.train.TrainingReport;
 import dev.imageclassifier.vision.Preprocessing;
 import dev.imageclassifier.vision.View;
@@ -112,7 +113,7 @@ final class TrainingRun {
         note("Choosing the framing (%s) on a sample of the training images", recipe.framings());
         FramingChoice.Result choice;
         try (Progress bar = progress.begin("Framing", (long) FramingChoice.sampleSize(train.size()) * recipe.framings().size(), "img")) {
-            choice = FramingChoice.choose(recipe, classes, labels.size(), seed, (framing, sample) -> {
+            choice = FramingChoice.choose(recipe, classes, labels.size(), seed, trainedHeads(), (framing, sample) -> {
                 List<LabeledImage> images = sample.stream().map(train::get).toList();
                 return source.extract(request(manifest, images, framing, List.of(View.CENTER)), bar).collect();
             });
@@ -166,7 +167,8 @@ final class TrainingRun {
                         + recipe.weightDecayCandidates());
         HeadTrainer.Result head;
         try (Progress bar = progress.begin("Epochs", HeadTrainer.progressEpochs(recipe, samples.train()), "epoch")) {
-            head = new HeadTrainer(recipe, seed, options.runtime()).train(samples.train(), samples.trainLabels(), labels.size(), bar);
+            head = new HeadTrainer(recipe, seed, options.runtime(), trainedHeads())
+                    .train(samples.train(), samples.trainLabels(), labels.size(), bar);
         } catch (ai.onnxruntime.OrtException e) {
             throw new IOException("the head's training graph failed: " + e.getMessage(), e);
         }
@@ -229,6 +231,11 @@ final class TrainingRun {
 
     private static int[] ints(List<Integer> values) {
         return values.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    /** Heads trained before on the same features and settings, kept beside the feature cache (none without it). */
+    private TrainedHeads trainedHeads() {
+        return options.cacheDir() == null ? TrainedHeads.disabled() : new TrainedHeads(options.cacheDir().resolve("heads"));
     }
 
     /** The cached views each training image contributes, in a fixed order (the centre view first). */

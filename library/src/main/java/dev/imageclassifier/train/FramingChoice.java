@@ -2,6 +2,7 @@ package dev.imageclassifier.train;
 
 import dev.imageclassifier.Progress;
 import dev.imageclassifier.Framing;
+import dev.imageclassifier.model.RuntimeOptions;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -43,7 +44,8 @@ public final class FramingChoice {
      * @param labels class indices of the training images
      * @param recipe the framings to try, and the head settings (one head, the recipe's fixed weight decay)
      */
-    public static Result choose(Recipe recipe, int[] labels, int classes, long seed, SampleFeatures features) throws Exception {
+    public static Result choose(Recipe recipe, int[] labels, int classes, long seed, TrainedHeads trained, SampleFeatures features)
+            throws Exception {
         if (recipe.framings().size() == 1) {
             return Result.fixed(recipe.framings().get(0));
         }
@@ -60,7 +62,7 @@ public final class FramingChoice {
         Recipe quick = recipe.toBuilder().weightDecayCandidates(List.of()).holdoutFraction(HELD_OUT).minSteps(0).build();
         List<Candidate> candidates = new ArrayList<>();
         for (Framing framing : recipe.framings()) {
-            candidates.add(score(framing, features.extract(framing, sample), sampleLabels, classes, quick, seed));
+            candidates.add(score(framing, features.extract(framing, sample), sampleLabels, classes, quick, seed, trained));
         }
         Candidate best = candidates.stream().min((a, b) -> Double.compare(a.holdoutLoss(), b.holdoutLoss())).orElseThrow();
         return new Result(best.framing(), candidates, sample.size(), (System.nanoTime() - start) / 1e9);
@@ -73,7 +75,7 @@ public final class FramingChoice {
 
     /** A quick head on 70 % of the sample's features; its best loss and accuracy on the other 30 %. */
     private static Candidate score(Framing framing, float[][][] features, List<Integer> sampleLabels, int classes,
-                                   Recipe quick, long seed) {
+                                   Recipe quick, long seed, TrainedHeads trained) {
         List<float[][]> views = new ArrayList<>();
         List<Integer> kept = new ArrayList<>();
         for (int i = 0; i < sampleLabels.size(); i++) {
@@ -83,7 +85,7 @@ public final class FramingChoice {
             }
         }
         try {
-            HeadTrainer.Result head = new HeadTrainer(quick, seed).train(views.toArray(float[][][]::new),
+            HeadTrainer.Result head = new HeadTrainer(quick, seed, RuntimeOptions.defaults(), trained).train(views.toArray(float[][][]::new),
                     kept.stream().mapToInt(Integer::intValue).toArray(), classes, Progress.NONE);
             HeadTrainer.Epoch best = head.history().get(head.bestEpoch() - 1);
             return new Candidate(framing, best.holdoutLoss(), best.holdoutAccuracy());

@@ -7,6 +7,7 @@ import dev.imageclassifier.model.RuntimeOptions;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Optional;
 import java.util.Locale;
 import java.util.Random;
 import java.util.SplittableRandom;
@@ -51,6 +52,7 @@ public final class HeadTrainer {
     private final Recipe recipe;
     private final long seed;
     private final RuntimeOptions runtime;
+    private final TrainedHeads trained;
 
     public HeadTrainer(Recipe recipe, long seed) {
         this(recipe, seed, RuntimeOptions.defaults());
@@ -58,9 +60,15 @@ public final class HeadTrainer {
 
     /** @param runtime where the mini-batch gradients run */
     public HeadTrainer(Recipe recipe, long seed, RuntimeOptions runtime) {
+        this(recipe, seed, runtime, TrainedHeads.disabled());
+    }
+
+    /** @param trained heads trained before, reused when the features, labels, recipe and seed are the same */
+    public HeadTrainer(Recipe recipe, long seed, RuntimeOptions runtime, TrainedHeads trained) {
         this.recipe = recipe;
         this.seed = seed;
         this.runtime = runtime;
+        this.trained = trained;
     }
 
     /** Epochs the progress bar should expect for these training views: one early-stopping run per weight decay. */
@@ -78,6 +86,20 @@ public final class HeadTrainer {
      * @param classes number of classes
      */
     public Result train(float[][][] views, int[] labels, int classes, Progress progress) throws OrtException {
+        String key = trained.enabled() ? TrainedHeads.key(views, labels, classes, recipe, seed) : null;
+        Optional<Result> before = key == null ? Optional.empty() : trained.get(key);
+        if (before.isPresent()) {
+            progress.step(progressEpochs(recipe, views));
+            return before.get();
+        }
+        Result result = trainNew(views, labels, classes, progress);
+        if (key != null) {
+            trained.put(key, result);
+        }
+        return result;
+    }
+
+    private Result trainNew(float[][][] views, int[] labels, int classes, Progress progress) throws OrtException {
         long start = System.nanoTime();
         HeadSamples samples = new HeadSamples(views, labels, recipe.oneViewPerEpoch());
         boolean[] holdout = holdoutMask(labels, classes, recipe.holdoutFraction(), new SplittableRandom(seed ^ 0x5DEECE66DL));

@@ -217,4 +217,30 @@ class HeadTrainerTest {
         assertThat(fixed.candidates()).isEmpty();
         assertThat(accuracy(chosen.head(), test, testLabels)).isGreaterThan(accuracy(fixed.head(), test, testLabels));
     }
+
+    @Test
+    void aHeadTrainedOnTheSameFeaturesWithTheSameSettingsIsReadBackNotTrainedAgain(@org.junit.jupiter.api.io.TempDir
+                                                                                     java.nio.file.Path dir) throws Exception {
+        int[] labels = new int[300];
+        float[][][] train = blobs(100, 1, labels);
+        Recipe recipe = Recipe.DEFAULT.toBuilder().epochs(5).heads(2).build();
+        TrainedHeads trained = new TrainedHeads(dir);
+        HeadTrainer.Result first = new HeadTrainer(recipe, 42, TWO_THREADS, trained).train(train, labels, 3, Progress.NONE);
+        HeadTrainer.Result again = new HeadTrainer(recipe, 42, TWO_THREADS, trained).train(train, labels, 3, Progress.NONE);
+
+        // the same head, and the first run's own timing: nothing was trained the second time
+        assertThat(again.head().weights()).isEqualTo(first.head().weights());
+        assertThat(again.head().bias()).isEqualTo(first.head().bias());
+        assertThat(again.seconds()).isEqualTo(first.seconds());
+        assertThat(again.history()).hasSameSizeAs(first.history());
+        assertThat(again.candidates()).isEqualTo(first.candidates());
+        assertThat(again.weightDecay()).isEqualTo(first.weightDecay());
+
+        // another seed, or one changed feature, is another training
+        HeadTrainer.Result otherSeed = new HeadTrainer(recipe, 43, TWO_THREADS, trained).train(train, labels, 3, Progress.NONE);
+        assertThat(otherSeed.seconds()).isNotEqualTo(first.seconds());
+        train[0][0][0] += 1;
+        HeadTrainer.Result otherFeatures = new HeadTrainer(recipe, 42, TWO_THREADS, trained).train(train, labels, 3, Progress.NONE);
+        assertThat(otherFeatures.seconds()).isNotEqualTo(first.seconds());
+    }
 }
