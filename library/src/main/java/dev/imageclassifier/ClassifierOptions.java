@@ -47,9 +47,21 @@ public record ClassifierOptions(int threads, Device device, long maxPixels, int 
     /** System property with the same effect as {@link #EXACT_PREPROCESSING_VARIABLE}, for the whole JVM. */
     public static final String EXACT_PREPROCESSING_PROPERTY = ImageDecoder.EXACT_PROPERTY;
 
-    /** Checks the settings.
+    /**
+     * Checks the settings; {@link #builder()} starts from the defaults.
      *
-     * @throws IllegalArgumentException for settings that make no sense, with the reason
+     * @param threads        ONNX Runtime intra-op threads; 0 = one per core
+     * @param device         where the model runs
+     * @param maxPixels      largest image in pixels; positive
+     * @param maxBatchSize   most images in one model call; positive
+     * @param maxBatchDelay  how long a batch waits for images already being decoded; not negative
+     * @param queueCapacity  images admitted at once; positive
+     * @param decodeThreads  threads decoding and preprocessing; 0 = one per core
+     * @param flipAveraging  average each image's probabilities with its mirror image's
+     * @param monitor        told of every batch, wait and refusal; {@link InferenceMonitor#NONE} for none
+     * @throws IllegalArgumentException for settings that make no sense (a negative thread count, a pixel limit,
+     *                                  batch size or queue capacity that is not positive, a negative or null
+     *                                  delay, a null device or monitor), with the reason
      */
     public ClassifierOptions {
         require(threads >= 0, "threads must be >= 0 (0 = one per core)");

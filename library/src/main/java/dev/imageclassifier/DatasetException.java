@@ -23,7 +23,9 @@ public final class DatasetException extends Exception {
         OTHER
     }
 
+    /** What is wrong. */
     private final Problem problem;
+    /** What it is about, or null. */
     private final String subject;
 
     /**

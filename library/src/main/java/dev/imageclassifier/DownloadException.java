@@ -10,7 +10,9 @@ import java.net.URI;
 public class DownloadException extends IOException {
 
     private final transient URI url;
+    /** The HTTP status that ended the download, or 0. */
     private final int statusCode;
+    /** Whether it was not tried because the caller is offline. */
     private final boolean offline;
 
     /**

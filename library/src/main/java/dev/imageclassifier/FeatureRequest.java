@@ -16,12 +16,19 @@ public final class FeatureRequest implements Serializable {
 
     private static final long serialVersionUID = 1L;
 
+    /** The backbone ONNX file's path. */
     private final String backbone;
+    /** The backbone's name. */
     private final String backboneName;
+    /** How images are framed. */
     private final Framing framing;
+    /** The folder the images' paths are relative to. */
     private final String root;
+    /** The images, each with its side of the split, in the answer's order. */
     private final List<DatasetSplit.Image> images;
+    /** The views of a training image. */
     private final List<View> trainingViews;
+    /** Images per backbone call. */
     private final int batchSize;
 
     FeatureRequest(Path backbone, String backboneName, Framing framing, Path root, List<DatasetSplit.Image> images,

@@ -70,12 +70,31 @@ public final class ImageClassifier implements AutoCloseable {
         return DecodeBudget.PROCESS.capacityBytes() / DecodeBudget.BYTES_PER_PIXEL;
     }
 
-    /** Loads a classifier file made by {@code train} with the default options. */
+    /**
+     * Loads a classifier file made by this library's {@link Trainer} (or its int8 version made by
+     * {@link Int8Quantizer}), with {@link ClassifierOptions#defaults()}.
+     *
+     * @param file the classifier's ONNX file
+     * @return the classifier, ready to use; close it when done
+     * @throws InvalidModelException when there is no file at {@code file}, it is a folder, it is a bare backbone
+     *                               rather than a classifier, or ONNX Runtime cannot use it
+     *                               ({@link InvalidModelException#problem()} says which)
+     */
     public static ImageClassifier load(Path file) throws InvalidModelException {
         return load(file, ClassifierOptions.defaults());
     }
 
-    /** Loads a classifier file made by {@code train}. */
+    /**
+     * Loads a classifier file made by this library's {@link Trainer} (or its int8 version made by
+     * {@link Int8Quantizer}), running it as {@code options} say.
+     *
+     * @param file    the classifier's ONNX file
+     * @param options threads, device, image limits and batching
+     * @return the classifier, ready to use; close it when done
+     * @throws InvalidModelException when there is no file at {@code file}, it is a folder, it is a bare backbone
+     *                               rather than a classifier, or ONNX Runtime cannot use it
+     *                               ({@link InvalidModelException#problem()} says which)
+     */
     public static ImageClassifier load(Path file, ClassifierOptions options) throws InvalidModelException {
         ClassifierModel model = ClassifierModel.load(file, options.runtime());
         ImagePipeline.Settings settings = new ImagePipeline.Settings(options.maxBatchSize(), options.maxBatchDelay(),
@@ -87,19 +106,47 @@ public final class ImageClassifier implements AutoCloseable {
                 runner -> new ImagePipeline("explain", preprocessor, decoder, runner, settings, options.monitor()), decoder);
     }
 
-    /** Classifies one encoded image (JPEG, PNG, GIF, BMP, WebP, TIFF). */
+    /**
+     * Classifies one encoded image (JPEG, PNG, GIF, BMP, WebP, TIFF), waiting for a place in the queue when
+     * it is full and then for the answer.
+     *
+     * @param image the encoded image's bytes
+     * @return the prediction
+     * @throws InvalidImageException for bytes that are empty, not a supported image, corrupt, or too large
+     *                               ({@link ImageTooLargeException})
+     * @throws InferenceException    when the model fails, the classifier is closed, or the thread is interrupted
+     */
     public Prediction classify(byte[] image) throws InvalidImageException {
         return await(submit(image));
     }
 
-    /** Classifies one image file. */
+    /**
+     * Classifies one image file: {@link #classify(byte[])} of its bytes.
+     *
+     * @param file an encoded image (JPEG, PNG, GIF, BMP, WebP, TIFF)
+     * @return the prediction
+     * @throws IOException           when the file cannot be read
+     * @throws InvalidImageException for content that is empty, not a supported image, corrupt, or too large
+     *                               ({@link ImageTooLargeException})
+     * @throws InferenceException    when the model fails, the classifier is closed, or the thread is interrupted
+     */
     public Prediction classify(Path file) throws IOException, InvalidImageException {
         return classify(Files.readAllBytes(file));
     }
 
     /**
      * Classifies several images in one call (they share model batches): one {@link Classification} per
-     * image, in order, each a prediction or the reason there is none.
+     * image, in order, each a prediction or the reason there is none. Waits while the queue is full.
+     *
+     * <pre>{@code
+     * for (Classification c : classifier.classifyAll(images)) {
+     *     System.out.println(c.isSuccess() ? c.prediction().label() : c.error().getMessage());
+     * }
+     * }</pre>
+     *
+     * @param images encoded images
+     * @return one classification per image, in the order of {@code images}; a failed one holds its
+     *         {@link InvalidImageException} or {@link InferenceException}
      */
     public List<Classification> classifyAll(List<byte[]> images) {
         List<CompletableFuture<Prediction>> pending = new ArrayList<>(images.size());
@@ -118,6 +165,11 @@ public final class ImageClassifier implements AutoCloseable {
     /**
      * Starts one image on its way and returns at once with its future answer, waiting first only while
      * the queue is full (so a caller with a folder to get through goes at the model's pace).
+     *
+     * @param image the encoded image's bytes
+     * @return the prediction to come; it fails with {@link InvalidImageException} for bytes that are not a
+     *         usable image, with {@link InferenceException} when the classifier is closed or the thread is
+     *         interrupted while waiting, or with the model's error when the model run fails
      */
     public CompletableFuture<Prediction> submit(byte[] image) {
         try {
@@ -135,6 +187,11 @@ public final class ImageClassifier implements AutoCloseable {
      * future fails with {@link java.util.concurrent.TimeoutException} when {@code deadline}
      * ({@link System#nanoTime()}) passes before the image's batch runs.
      *
+     * @param image    the encoded image's bytes
+     * @param deadline the {@link System#nanoTime()} value after which the image is no longer worth classifying
+     * @return the prediction to come; it fails with {@link InvalidImageException} for bytes that are not a
+     *         usable image, with a {@link java.util.concurrent.TimeoutException} past {@code deadline}, or with
+     *         the model's error when the model run fails
      * @throws OverloadedException when every place in the queue is taken, or the classifier is closing
      */
     public CompletableFuture<Prediction> trySubmit(byte[] image, long deadline) throws OverloadedException {
@@ -145,8 +202,13 @@ public final class ImageClassifier implements AutoCloseable {
      * Classifies one image and says why: the class activation map of {@code label}, or of the top class
      * when it is null. The first call prepares the explaining session (a fraction of a second).
      *
+     * @param image the encoded image's bytes
+     * @param label one of {@link #labels()}, or null for the most probable class
+     * @return the prediction and the class activation map of the explained class
+     * @throws InvalidImageException    for bytes that are empty, not a supported image, corrupt, or too large
      * @throws IllegalArgumentException for a label the model does not know
-     * @throws InferenceException       when this model cannot be explained (no global pool before a linear head)
+     * @throws InferenceException       when this model cannot be explained (no global pool before a linear head),
+     *                                  the model fails, the classifier is closed, or the thread is interrupted
      */
     public Explanation explain(byte[] image, String label) throws InvalidImageException {
         try {
@@ -158,7 +220,18 @@ public final class ImageClassifier implements AutoCloseable {
         }
     }
 
-    /** {@link #explain(byte[], String)} for an image file. */
+    /**
+     * {@link #explain(byte[], String)} for an image file.
+     *
+     * @param file  an encoded image
+     * @param label one of {@link #labels()}, or null for the most probable class
+     * @return the prediction and the class activation map of the explained class
+     * @throws IOException              when the file cannot be read
+     * @throws InvalidImageException    for content that is empty, not a supported image, corrupt, or too large
+     * @throws IllegalArgumentException for a label the model does not know
+     * @throws InferenceException       when this model cannot be explained, the model fails, the classifier is
+     *                                  closed, or the thread is interrupted
+     */
     public Explanation explain(Path file, String label) throws IOException, InvalidImageException {
         return explain(Files.readAllBytes(file), label);
     }
@@ -166,6 +239,16 @@ public final class ImageClassifier implements AutoCloseable {
     /**
      * {@link #explain(byte[], String)} the way a server wants it: refused at once when the queue is full,
      * and failing with a {@link java.util.concurrent.TimeoutException} past {@code deadline}.
+     *
+     * @param image    the encoded image's bytes
+     * @param label    one of {@link #labels()}, or null for the most probable class
+     * @param deadline the {@link System#nanoTime()} value after which the explanation is no longer wanted
+     * @return the explanation to come; it fails with {@link InvalidImageException} for bytes that are not a
+     *         usable image, with a {@link java.util.concurrent.TimeoutException} past {@code deadline}, or with
+     *         the model's error when the model run fails
+     * @throws OverloadedException      when every place in the queue is taken, or the classifier is closed
+     * @throws InvalidModelException    when this model cannot be explained (no global pool before a linear head)
+     * @throws IllegalArgumentException for a label the model does not know
      */
     public CompletableFuture<Explanation> trySubmitExplained(byte[] image, String label, long deadline)
             throws OverloadedException, InvalidModelException {
@@ -175,12 +258,25 @@ public final class ImageClassifier implements AutoCloseable {
     /**
      * The photo with an explanation's map upsampled and blended over the part the model saw (the rest
      * dimmed), as PNG, at most {@value HeatmapOverlay#MAX_SIDE} pixels on its longer side.
+     *
+     * @param image       the encoded image that was explained
+     * @param explanation its explanation, from {@link #explain(byte[], String)} or {@link #trySubmitExplained}
+     * @return the PNG file's bytes
+     * @throws InvalidImageException for bytes that are empty, not a supported image, corrupt, or too large
      */
     public byte[] heatmapPng(byte[] image, Explanation explanation) throws InvalidImageException {
         return heatmapPng(image, explanation, HeatmapOverlay.MAX_SIDE);
     }
 
-    /** {@link #heatmapPng(byte[], Explanation)} at most {@code maxSide} pixels on the longer side (thumbnails). */
+    /**
+     * {@link #heatmapPng(byte[], Explanation)} at most {@code maxSide} pixels on the longer side (thumbnails).
+     *
+     * @param image       the encoded image that was explained
+     * @param explanation its explanation, from {@link #explain(byte[], String)} or {@link #trySubmitExplained}
+     * @param maxSide     the longest side of the PNG, in pixels
+     * @return the PNG file's bytes
+     * @throws InvalidImageException for bytes that are empty, not a supported image, corrupt, or too large
+     */
     public byte[] heatmapPng(byte[] image, Explanation explanation, int maxSide) throws InvalidImageException {
         return explainer.overlayPng(image, explanation.grid(), maxSide);
     }
@@ -195,7 +291,7 @@ public final class ImageClassifier implements AutoCloseable {
                 output.preprocessNanos(), output.queueNanos(), output.inferenceNanos(), output.batchSize()));
     }
 
-    /** Labels in the model's output order. */
+    /** @return the class names in the model's output order (the order of {@link Prediction#probabilities()}) */
     public List<String> labels() {
         return model.metadata().labels();
     }

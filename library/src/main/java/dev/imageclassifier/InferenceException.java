@@ -6,6 +6,10 @@ package dev.imageclassifier;
  */
 public final class InferenceException extends RuntimeException {
 
+    /**
+     * @param message what failed, in words
+     * @param cause   the error underneath (ONNX Runtime's, an interruption, the refusal of a closed classifier)
+     */
     public InferenceException(String message, Throwable cause) {
         super(message, cause);
     }

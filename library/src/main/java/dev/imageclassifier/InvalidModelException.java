@@ -25,6 +25,7 @@ public final class InvalidModelException extends Exception {
         UNUSABLE
     }
 
+    /** What is wrong with the file. */
     private final Problem problem;
     private final transient Path file;
 

@@ -63,7 +63,19 @@ public record ModelInfo(List<String> labels, Backbone backbone, Preprocessing pr
     /** Name of the HTML meta element in which a report about a model records its {@link #identity()}. */
     public static final String IDENTITY_META_NAME = "image-classifier-model";
 
-    /** Copies the maps and lists, so the record stays read-only. */
+    /**
+     * Copies the maps and lists, so the record stays read-only.
+     *
+     * @param labels         class names in the model's output order
+     * @param backbone       the frozen network the features come from
+     * @param preprocessing  how an image becomes the model's input
+     * @param metrics        headline validation metrics
+     * @param training       how it was trained
+     * @param createdAt      when the file was written (ISO-8601)
+     * @param libraryVersion version of this library that wrote it
+     * @param quantization   for an int8 file, how it compares to the float one; empty otherwise
+     * @throws NullPointerException when a list or map, or one of their entries, is null
+     */
     public ModelInfo {
         labels = List.copyOf(labels);
         metrics = Map.copyOf(metrics);
