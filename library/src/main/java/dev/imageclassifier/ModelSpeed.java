@@ -1,17 +1,15 @@
 package dev.imageclassifier;
 
-import dev.imageclassifier.inference.TensorBatch;
 import dev.imageclassifier.model.ClassifierModel;
 import dev.imageclassifier.model.RandomHeadClassifier;
+import dev.imageclassifier.quantize.OrtSpeed;
 import dev.imageclassifier.vision.ImageDecoder;
 import dev.imageclassifier.vision.LargePhoto;
-import dev.imageclassifier.vision.Preprocessing;
 import dev.imageclassifier.vision.Preprocessor;
 
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Arrays;
 
 /**
  * A classifier file's speed in ONNX Runtime alone, in this process, with the runtime settings
@@ -39,17 +37,9 @@ public record ModelSpeed(double batch1Millis, int batchSize, double imagesPerSec
     public static ModelSpeed measure(Path model, byte[] image, int batchSize, Duration duration)
             throws InvalidModelException, InvalidImageException {
         try (ClassifierModel classifier = ClassifierModel.load(model, ClassifierOptions.defaults().runtime())) {
-            Preprocessing preprocessing = classifier.metadata().preprocessing();
-            float[] row = new ImageDecoder().tensor(image, new Preprocessor(preprocessing));
-            TensorBatch one = TensorBatch.repeated(row, 1, preprocessing.rowShape());
-            TensorBatch many = TensorBatch.repeated(row, batchSize, preprocessing.rowShape());
-            classifier.run(one); // first-run set-up
-            classifier.run(many);
-            long[] single = time(classifier, one, duration);
-            long[] batched = time(classifier, many, duration);
-            Arrays.sort(single);
-            double batchedSeconds = Arrays.stream(batched).sum() / 1e9;
-            return new ModelSpeed(single[single.length / 2] / 1e6, batchSize, batched.length * batchSize / batchedSeconds);
+            float[] row = new ImageDecoder().tensor(image, new Preprocessor(classifier.metadata().preprocessing()));
+            OrtSpeed speed = OrtSpeed.of(classifier, row, batchSize, duration);
+            return new ModelSpeed(speed.batch1Millis(), batchSize, speed.imagesPerSecond());
         } catch (ai.onnxruntime.OrtException e) {
             throw new InferenceException("ONNX Runtime failed while measuring: " + e.getMessage(), e);
         }
@@ -98,20 +88,5 @@ public record ModelSpeed(double batch1Millis, int batchSize, double imagesPerSec
      */
     public static byte[] phonePhoto(byte[] source, double megapixels, long seed) throws InvalidImageException, IOException {
         return LargePhoto.jpeg(source, megapixels, seed);
-    }
-
-    private static long[] time(ClassifierModel classifier, TensorBatch batch, Duration duration) throws ai.onnxruntime.OrtException {
-        long end = System.nanoTime() + duration.toNanos();
-        long[] runs = new long[16];
-        int n = 0;
-        do {
-            long start = System.nanoTime();
-            classifier.run(batch);
-            if (n == runs.length) {
-                runs = Arrays.copyOf(runs, n * 2);
-            }
-            runs[n++] = System.nanoTime() - start;
-        } while (System.nanoTime() < end);
-        return Arrays.copyOf(runs, n);
     }
 }

@@ -66,7 +66,7 @@ class ArchitectureTest {
      */
     private static final Map<String, Integer> API_LAYERS = Map.ofEntries(
             Map.entry("ImageClassifier", 5), Map.entry("Explainer", 5), Map.entry("ClassifierOptions", 5),
-            Map.entry("ModelInfo", 5), Map.entry("Version", 5), Map.entry("ModelSpeed", 5));
+            Map.entry("ModelInfo", 5), Map.entry("Version", 5));
     private static final int VOCABULARY = 1;
     private static final int FRONT_DOOR = 9;
 

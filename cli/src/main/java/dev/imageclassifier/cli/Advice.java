@@ -60,9 +60,9 @@ final class Advice {
         if (e instanceof DatasetException data) {
             return switch (data.problem()) {
                 case CLASS_TOO_SMALL -> "add images, or leave it out with --exclude " + data.subject();
-                case TOO_FEW_CLASSES -> data.subject() != null && !data.subject().endsWith(".csv")
-                        ? "if those sub-folders are the classes, pass --data " + data.subject()
-                        : "run `prepare` on a folder with two or more class folders";
+                case TOO_FEW_CLASSES -> data.subject() == null ? null : data.subject().endsWith(".csv")
+                        ? "run `prepare` on a folder with two or more class folders"
+                        : "if those sub-folders are the classes, pass --data " + data.subject();
                 case BAD_VALIDATION_FRACTION -> "--val-fraction takes a number between 0 and 1";
                 case BAD_MANIFEST -> "create it with `prepare`, or name another with --split / SPLIT_PATH";
                 case NO_USABLE_IMAGES, OTHER -> null;

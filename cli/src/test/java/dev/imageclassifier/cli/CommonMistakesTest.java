@@ -40,7 +40,7 @@ class CommonMistakesTest {
     void aFolderGivenAsTheModelIsCalledAFolder() {
         Cli predicted = Cli.run("predict", "--model", dir.toString(), "nothere.jpg");
         assertThat(predicted.exitCode()).isEqualTo(1);
-        assertThat(predicted.err()).isEqualTo("error: Model file " + dir + " is a directory, not an .onnx file (set --model / MODEL_PATH)\n");
+        assertThat(predicted.err()).isEqualTo("error: Model file " + dir + " is a directory, not an .onnx file (set --model / MODEL_PATH to an .onnx file)\n");
     }
 
     @Test
@@ -60,5 +60,36 @@ class CommonMistakesTest {
     void runSaysWhereCaltechComesFromAndHasOneOutputFolderOption() {
         Cli help = Cli.run("run", "--help");
         assertThat(help.out()).contains("CALTECH101_URL").contains("--out=DIR").doesNotContain("--data-dir");
+    }
+
+    @Test
+    void aFolderGivenAsAnImageIsCalledAFolder() {
+        Cli predicted = Cli.run("predict", dir.toString());
+        assertThat(predicted.exitCode()).isEqualTo(1);
+        assertThat(predicted.err()).isEqualTo(dir + ": error: a folder, not an image (give its files, e.g. " + dir.resolve("*.jpg") + ")\n");
+    }
+
+    @Test
+    void anOutputFolderThatCannotBeMadeSaysWhyNotJustItsPath() throws Exception {
+        Path data = dir.resolve("photos");
+        for (String label : java.util.List.of("cats", "dogs")) {
+            for (int i = 0; i < 2; i++) {
+                Files.write(Files.createDirectories(data.resolve(label)).resolve(i + ".jpg"),
+                        dev.imageclassifier.TestImages.jpeg(dev.imageclassifier.TestImages.scene(32, 32)));
+            }
+        }
+        Path file = Files.writeString(dir.resolve("a-file"), "in the way");
+        Cli prepared = Cli.run("prepare", "--data", data.toString(), "--out", file.resolve("data").toString());
+        assertThat(prepared.exitCode()).isEqualTo(1);
+        assertThat(prepared.err()).isEqualTo("error: Not a directory: " + file.resolve("data") + "\n");
+    }
+
+    @Test
+    void anAddressOfAnotherMachineIsNotCalledABusyPort() {
+        // 10.255.255.1 is no address of this machine: binding to it fails at once, and nothing is sent anywhere
+        Cli served = Cli.run("serve", "--host", "10.255.255.1", "--port", "8123", "--model", dir.resolve("none.onnx").toString());
+        assertThat(served.exitCode()).isEqualTo(1);
+        assertThat(served.err()).isEqualTo("error: 10.255.255.1 is not an address of this machine; listen on 0.0.0.0 (every "
+                + "interface), 127.0.0.1 (this machine only) or one of its own addresses (--host or API_HOST)\n");
     }
 }

@@ -74,8 +74,8 @@ class NewUserTest {
 
         assertThat(trained.exitCode()).isEqualTo(1);
         assertThat(trained.err()).endsWith("error: " + classifier + " is a classifier trained by this project (3 classes, backbone"
-                + " mobilenetv2-int8), not a backbone: give --backbone the ImageNet backbone it was made from (mobilenetv2-int8), and"
-                + " this file to serve, predict or evaluate as --model" + System.lineSeparator());
+                + " mobilenetv2-int8), not a backbone: it was made from the ImageNet backbone mobilenetv2-int8 (give --backbone the"
+                + " ImageNet backbone it was made from, and this file to serve, predict or evaluate as --model)" + System.lineSeparator());
         assertThat(dir.resolve("wrong/classifier.onnx")).doesNotExist();
     }
 

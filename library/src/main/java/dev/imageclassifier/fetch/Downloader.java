@@ -220,7 +220,12 @@ public final class Downloader {
             throw new RetryableFailure("no response from " + FailureWords.peer(url, options.proxy()) + " within "
                     + FailureWords.seconds(options.idleTimeout()));
         } catch (ConnectException e) {
-            throw new RetryableFailure(FailureWords.connectFailure(e, FailureWords.peer(url, options.proxy())));
+            String failure = FailureWords.connectFailure(e, FailureWords.peer(url, options.proxy()));
+            if (FailureWords.unresolved(e)) { // a name that does not resolve now will not a second later: no retries
+                throw new DownloadException("could not download " + url + ": " + failure + " (no network, or a wrong host name)",
+                        url, 0, false, e);
+            }
+            throw new RetryableFailure(failure);
         } catch (IOException e) {
             throw new RetryableFailure("request failed: " + FailureWords.describe(e));
         } catch (InterruptedException e) {

@@ -39,9 +39,12 @@ final class FailureWords {
 
     /** A failed connection in plain words: "connection refused by host:port", "cannot resolve host:port". */
     static String connectFailure(ConnectException e, String peer) {
-        // Java's HTTP client throws a ConnectException without a message; the cause tells a bad name from a refusal
-        boolean unresolved = causedBy(e, UnresolvedAddressException.class) || causedBy(e, UnknownHostException.class);
-        return (unresolved ? "cannot resolve " : "connection refused by ") + peer;
+        return (unresolved(e) ? "cannot resolve " : "connection refused by ") + peer;
+    }
+
+    /** Whether the host name did not resolve (Java's HTTP client says so only in the cause of a bare ConnectException). */
+    static boolean unresolved(ConnectException e) {
+        return causedBy(e, UnresolvedAddressException.class) || causedBy(e, UnknownHostException.class);
     }
 
     static String seconds(Duration duration) {

@@ -21,7 +21,7 @@ import java.util.List;
  * @param batch1Millis    median milliseconds for one image alone
  * @param imagesPerSecond images per second at batch size {@link #BATCH}
  */
-record OrtSpeed(double batch1Millis, double imagesPerSecond) {
+public record OrtSpeed(double batch1Millis, double imagesPerSecond) {
 
     static final int BATCH = 8;
 
@@ -37,15 +37,9 @@ record OrtSpeed(double batch1Millis, double imagesPerSecond) {
             Arrays.fill(bestMillis, Double.MAX_VALUE);
             for (int round = 0; round < rounds; round++) {
                 for (int m = 0; m < loaded.size(); m++) {
-                    long[] shape = loaded.get(m).metadata().preprocessing().rowShape();
-                    TensorBatch one = TensorBatch.repeated(row, 1, shape);
-                    TensorBatch many = TensorBatch.repeated(row, BATCH, shape);
-                    loaded.get(m).run(many); // first-run set-up
-                    long[] single = time(loaded.get(m), one, perRun);
-                    long[] batched = time(loaded.get(m), many, perRun);
-                    Arrays.sort(single);
-                    bestMillis[m] = Math.min(bestMillis[m], single[single.length / 2] / 1e6);
-                    bestRate[m] = Math.max(bestRate[m], batched.length * (double) BATCH / (Arrays.stream(batched).sum() / 1e9));
+                    OrtSpeed speed = of(loaded.get(m), row, BATCH, perRun);
+                    bestMillis[m] = Math.min(bestMillis[m], speed.batch1Millis());
+                    bestRate[m] = Math.max(bestRate[m], speed.imagesPerSecond());
                 }
             }
             List<OrtSpeed> speeds = new ArrayList<>();
@@ -56,6 +50,21 @@ record OrtSpeed(double batch1Millis, double imagesPerSecond) {
         } finally {
             loaded.forEach(ClassifierModel::close);
         }
+    }
+
+    /**
+     * One model's speed on {@code row}: the median of runs at batch size 1, and images per second at {@code batch},
+     * each timed for {@code perRun} after a first run that sets up.
+     */
+    public static OrtSpeed of(ClassifierModel model, float[] row, int batch, Duration perRun) throws OrtException {
+        long[] shape = model.metadata().preprocessing().rowShape();
+        TensorBatch one = TensorBatch.repeated(row, 1, shape);
+        TensorBatch many = TensorBatch.repeated(row, batch, shape);
+        model.run(many); // first-run set-up
+        long[] single = time(model, one, perRun);
+        long[] batched = time(model, many, perRun);
+        Arrays.sort(single);
+        return new OrtSpeed(single[single.length / 2] / 1e6, batched.length * (double) batch / (Arrays.stream(batched).sum() / 1e9));
     }
 
     /** Nanoseconds of each run, for at least {@code duration} and at least three runs. */

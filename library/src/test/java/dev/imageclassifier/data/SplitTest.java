@@ -110,7 +110,11 @@ class SplitTest {
         Path lonely = Files.createDirectories(root.resolve("lonely"));
         Files.write(lonely.resolve("only.jpg"), JPEG);
         assertThatThrownBy(() -> StratifiedSplitter.split(DatasetScanner.scan(root, Set.of()), 42, 0.2))
-                .isInstanceOf(DatasetException.class).hasMessageContaining("'lonely' has 1 image").hasMessageContaining("--exclude lonely");
+                .isInstanceOf(DatasetException.class).hasMessageContaining("'lonely' has 1 image")
+                .satisfies(e -> {
+                    assertThat(((DatasetException) e).problem()).isEqualTo(DatasetException.Problem.CLASS_TOO_SMALL);
+                    assertThat(((DatasetException) e).subject()).isEqualTo("lonely");
+                });
     }
 
     @Test
@@ -133,8 +137,12 @@ class SplitTest {
         assertThatThrownBy(() -> DatasetScanner.scan(above, Set.of("BACKGROUND_Google")))
                 .isInstanceOf(DatasetException.class)
                 .hasMessage("Only one class under " + above.toAbsolutePath() + " ('101_ObjectCategories', 3 images): a classifier needs at least"
-                        + " two classes, one sub-folder each; '101_ObjectCategories' holds sub-folders: if they are the classes, pass --data "
-                        + categories.toAbsolutePath() + " (left out with --exclude: BACKGROUND_Google)");
+                        + " two classes, one sub-folder each; '101_ObjectCategories' holds sub-folders, which may be the classes"
+                        + " (left out as asked: BACKGROUND_Google)")
+                .satisfies(e -> {
+                    assertThat(((DatasetException) e).problem()).isEqualTo(DatasetException.Problem.TOO_FEW_CLASSES);
+                    assertThat(((DatasetException) e).subject()).isEqualTo(categories.toAbsolutePath().toString());
+                });
     }
 
     @Test
@@ -143,8 +151,7 @@ class SplitTest {
         Files.writeString(file, "# image-classifier split manifest v1\n# root: .\npath,label,subset\ncats/0.jpg,cats,train\ncats/1.jpg,cats,val\n");
         assertThatThrownBy(() -> SplitManifest.read(file))
                 .isInstanceOf(DatasetException.class)
-                .hasMessage(file + " holds one class ('cats'): a classifier needs at least two; run `prepare` on a folder with two or more"
-                        + " class folders");
+                .hasMessage(file + " holds one class ('cats'): a classifier needs at least two");
     }
 
     @Test
@@ -183,6 +190,7 @@ class SplitTest {
         Path file = dir.resolve("other.csv");
         Files.writeString(file, "a,b,c\n");
         assertThatThrownBy(() -> SplitManifest.read(file)).isInstanceOf(DatasetException.class).hasMessageContaining("not a split manifest");
-        assertThatThrownBy(() -> SplitManifest.read(dir.resolve("missing.csv"))).hasMessageContaining("prepare");
+        assertThatThrownBy(() -> SplitManifest.read(dir.resolve("missing.csv"))).hasMessageContaining("Split manifest not found")
+                .satisfies(e -> assertThat(((DatasetException) e).problem()).isEqualTo(DatasetException.Problem.BAD_MANIFEST));
     }
 }

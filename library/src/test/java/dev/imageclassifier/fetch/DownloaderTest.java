@@ -284,11 +284,13 @@ class DownloaderTest {
     }
 
     @Test
-    void aHostNameThatDoesNotResolveIsSaidSo() {
+    void aHostNameThatDoesNotResolveIsSaidSoAtOnceWithoutRetries() {
         URI url = URI.create("http://no-such-host.invalid/model.bin"); // .invalid never resolves (RFC 2606)
+        RecordingProgress progress = new RecordingProgress();
 
-        assertThatThrownBy(() -> new Downloader(downloadOptions(1)).download(url, dir.resolve("model.bin"), null))
-                .hasMessage("could not download " + url + " after 1 attempt; last error: cannot resolve no-such-host.invalid:80");
+        assertThatThrownBy(() -> new Downloader(downloadOptions(5).withProgress(progress)).download(url, dir.resolve("model.bin"), null))
+                .hasMessage("could not download " + url + ": cannot resolve no-such-host.invalid:80 (no network, or a wrong host name)");
+        assertThat(progress.notes()).containsExactly("Downloading " + url);
     }
 
     @Test

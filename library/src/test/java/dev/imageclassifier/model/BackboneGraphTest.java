@@ -82,8 +82,11 @@ class BackboneGraphTest {
         assertThatThrownBy(() -> BackboneGraph.load(classifier, "classifier"))
                 .isInstanceOf(InvalidModelException.class)
                 .hasMessage(classifier + " is a classifier trained by this project (3 classes, backbone mobilenetv2-int8), not a backbone:"
-                        + " give --backbone the ImageNet backbone it was made from (mobilenetv2-int8), and this file to serve, predict"
-                        + " or evaluate as --model");
+                        + " it was made from the ImageNet backbone mobilenetv2-int8")
+                .satisfies(e -> {
+                    assertThat(((InvalidModelException) e).problem()).isEqualTo(InvalidModelException.Problem.NOT_A_BACKBONE);
+                    assertThat(((InvalidModelException) e).file()).isEqualTo(classifier);
+                });
     }
 
     @Test

@@ -60,8 +60,8 @@ class BackboneResolverTest {
         assertThatThrownBy(() -> resolver(true).resolve("resnet50"))
                 .isInstanceOf(DownloadException.class)
                 .hasMessageContaining("backbone 'resnet50' is not in the cache at " + expected)
-                .hasMessageContaining("run once with network access")
-                .hasMessageContaining("--backbone FILE");
+                .hasMessageContaining("offline it cannot be downloaded")
+                .satisfies(e -> assertThat(((DownloadException) e).offline()).isTrue());
         assertThat(server.requests()).isEmpty();
     }
 
