@@ -100,7 +100,8 @@ class TrainJobTest {
         assertThat(metrics.get("class_names")).isEqualTo(local.get("class_names"));
         assertThat(metrics.get("backbone")).isEqualTo(local.get("backbone"));
         // the same framing choice on the same hold-out as the local train, candidate by candidate
-        assertThat(metrics.get("framing")).as(log.toString()).isEqualTo(local.get("framing"));
+        assertThat(metrics.get("framing").get("chosen")).as(log.toString()).isEqualTo(local.get("framing").get("chosen"));
+        assertThat(metrics.get("framing").get("candidates")).isEqualTo(local.get("framing").get("candidates"));
         assertThat(metrics.get("regularization").get("weight_decay")).isEqualTo(local.get("regularization").get("weight_decay"));
 
         List<Row> features = TestSpark.session().read().parquet(dir.resolve("spark/features").toString()).collectAsList();
