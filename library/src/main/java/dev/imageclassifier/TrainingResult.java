@@ -22,7 +22,7 @@ import java.nio.file.Path;
  * @param featuresComputed views computed by the backbone
  * @param featuresCached  views read from the feature cache
  * @param featureSeconds  time spent on features
- * @param headSeconds     time spent on the head
+ * @param headSeconds     time spent training the head (0 when it was read back from the cache)
  * @param totalSeconds    the whole run
  */
 public record TrainingResult(Path model, Path metrics, double accuracy, double top5Accuracy, double f1Weighted, int classes,

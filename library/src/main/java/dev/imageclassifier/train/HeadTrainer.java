@@ -88,9 +88,11 @@ public final class HeadTrainer {
     public Result train(float[][][] views, int[] labels, int classes, Progress progress) throws OrtException {
         String key = trained.enabled() ? TrainedHeads.key(views, labels, classes, recipe, seed) : null;
         Optional<Result> before = key == null ? Optional.empty() : trained.get(key);
-        if (before.isPresent()) {
+        if (before.isPresent()) { // this run spent no time training it
             progress.step(progressEpochs(recipe, views));
-            return before.get();
+            Result kept = before.get();
+            return new Result(kept.head(), kept.history(), kept.bestEpoch(), kept.holdoutImages(), kept.weightDecay(),
+                    kept.candidates(), 0);
         }
         Result result = trainNew(views, labels, classes, progress);
         if (key != null) {

@@ -228,19 +228,20 @@ class HeadTrainerTest {
         HeadTrainer.Result first = new HeadTrainer(recipe, 42, TWO_THREADS, trained).train(train, labels, 3, Progress.NONE);
         HeadTrainer.Result again = new HeadTrainer(recipe, 42, TWO_THREADS, trained).train(train, labels, 3, Progress.NONE);
 
-        // the same head, and the first run's own timing: nothing was trained the second time
+        // the same head, and no time spent training it the second time
+        assertThat(first.seconds()).isPositive();
         assertThat(again.head().weights()).isEqualTo(first.head().weights());
         assertThat(again.head().bias()).isEqualTo(first.head().bias());
-        assertThat(again.seconds()).isEqualTo(first.seconds());
+        assertThat(again.seconds()).isZero();
         assertThat(again.history()).hasSameSizeAs(first.history());
         assertThat(again.candidates()).isEqualTo(first.candidates());
         assertThat(again.weightDecay()).isEqualTo(first.weightDecay());
 
         // another seed, or one changed feature, is another training
         HeadTrainer.Result otherSeed = new HeadTrainer(recipe, 43, TWO_THREADS, trained).train(train, labels, 3, Progress.NONE);
-        assertThat(otherSeed.seconds()).isNotEqualTo(first.seconds());
+        assertThat(otherSeed.seconds()).isPositive();
         train[0][0][0] += 1;
         HeadTrainer.Result otherFeatures = new HeadTrainer(recipe, 42, TWO_THREADS, trained).train(train, labels, 3, Progress.NONE);
-        assertThat(otherFeatures.seconds()).isNotEqualTo(first.seconds());
+        assertThat(otherFeatures.seconds()).isPositive();
     }
 }
