@@ -37,7 +37,7 @@ public final class DatasetSplit {
      * @param label  its class
      * @param subset {@code train} or {@code val}
      */
-    public record Image(String path, String label, String subset) implements java.io.Serializable {
+    public record Image(String path, String label, String subset) {
     }
 
     /**

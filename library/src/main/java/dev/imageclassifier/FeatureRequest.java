@@ -2,8 +2,12 @@ package dev.imageclassifier;
 
 import dev.imageclassifier.vision.View;
 
+import java.io.IOException;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
 import java.io.Serializable;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -24,8 +28,8 @@ public final class FeatureRequest implements Serializable {
     private final Framing framing;
     /** The folder the images' paths are relative to. */
     private final String root;
-    /** The images, each with its side of the split, in the answer's order. */
-    private final List<DatasetSplit.Image> images;
+    /** The images, each with its side of the split, in the answer's order (serialized as strings: see writeObject). */
+    private transient List<DatasetSplit.Image> images;
     /** The views of a training image. */
     private final List<View> trainingViews;
     /** Images per backbone call. */
@@ -75,6 +79,40 @@ public final class FeatureRequest implements Serializable {
     /** @return images per backbone call */
     public int batchSize() {
         return batchSize;
+    }
+
+    /**
+     * Writes the request, its images as three strings each.
+     *
+     * @param out where it goes
+     * @throws IOException when writing fails
+     * @serialData the fields, the number of images, then each image's path, label and subset
+     */
+    private void writeObject(ObjectOutputStream out) throws IOException {
+        out.defaultWriteObject();
+        out.writeInt(images.size());
+        for (DatasetSplit.Image image : images) {
+            out.writeUTF(image.path());
+            out.writeUTF(image.label());
+            out.writeUTF(image.subset());
+        }
+    }
+
+    /**
+     * Reads a request written by {@link #writeObject}.
+     *
+     * @param in where it comes from
+     * @throws IOException            when reading fails
+     * @throws ClassNotFoundException when a field's class is missing
+     */
+    private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
+        in.defaultReadObject();
+        int count = in.readInt();
+        List<DatasetSplit.Image> read = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            read.add(new DatasetSplit.Image(in.readUTF(), in.readUTF(), in.readUTF()));
+        }
+        images = List.copyOf(read);
     }
 
     List<View> views(boolean training) {
