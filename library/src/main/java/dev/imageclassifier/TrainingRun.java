@@ -186,7 +186,7 @@ final class TrainingRun {
             truth.add(labels.indexOf(label));
         });
         Metrics metrics = Metrics.of(labels, truth.stream().mapToInt(Integer::intValue).toArray(), probabilities.toArray(float[][]::new));
-        Recipe recorded = Recipe.builder(fitted.method() + fitted.settings()).learningRate(1).momentum(0).batchSize(1)
+        Recipe recorded = Recipe.builder(fitted.method() + new java.util.TreeMap<>(fitted.settings())).learningRate(1).momentum(0).batchSize(1)
                 .epochs(Math.max(1, fitted.iterations())).stepSize(Math.max(1, fitted.iterations())).gamma(1)
                 .weightDecay(fitted.regularisation()).heads(1).build();
         int trainImages = (int) request.images().stream().filter(i -> "train".equals(i.subset())).count() - failedTraining(table, request);
@@ -194,6 +194,7 @@ final class TrainingRun {
                 metrics, recorded, fitted.method(), trainImages, truth.size());
     }
 
+    /** Training images among the failures the table lists (a source may list only the first few). */
     private static int failedTraining(FeatureTable table, FeatureRequest request) {
         var training = request.images().stream().filter(i -> "train".equals(i.subset())).map(DatasetSplit.Image::path)
                 .collect(java.util.stream.Collectors.toSet());
