@@ -21,6 +21,11 @@ public final class InvalidModelException extends Exception {
         NOT_A_BACKBONE,
         /** It is already quantized to int8. */
         ALREADY_QUANTIZED,
+        /**
+         * Its content does not match the digest recorded in it when it was written: it was damaged (or
+         * altered) since, and its answers cannot be trusted.
+         */
+        CORRUPT,
         /** Anything else: not ONNX, a graph that does not fit, a runtime that refuses it. */
         UNUSABLE
     }

@@ -13,7 +13,7 @@ import java.util.Objects;
  * Trains a classifier: the front door for training, as {@link ImageClassifier} is for classifying. The
  * backbone stays frozen; its features are computed once per image (and cached), a softmax head is trained on
  * them, and the result is one self-describing ONNX file — backbone, head and softmax, labels and
- * preprocessing in its metadata — written with {@code metrics.json}, both or neither.
+ * preprocessing in its metadata — written with {@code metrics.json}; both record the same run id.
  *
  * <pre>{@code
  * Trainer trainer = Trainer.builder()
@@ -46,7 +46,9 @@ public final class Trainer {
 
     /**
      * Trains on a split and writes the classifier and {@code metrics.json}. Both are checked writable before
-     * the long work and replaced together at the end: a failed run leaves the previous pair in place.
+     * the long work and written completely before either is replaced, the model first: a failed run leaves the
+     * previous pair in place, and a run killed between the two renames leaves the new model beside a
+     * {@code metrics.json} whose run id is not the model's (the evaluation report says so).
      *
      * @param split   the labelled images, split into training and validation images
      * @param model   where the classifier file goes, e.g. {@code model/classifier.onnx}

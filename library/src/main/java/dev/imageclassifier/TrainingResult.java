@@ -3,7 +3,7 @@ package dev.imageclassifier;
 import java.nio.file.Path;
 
 /**
- * What a {@link Trainer} run produced: the classifier file and {@code metrics.json} (written together),
+ * What a {@link Trainer} run produced: the classifier file and {@code metrics.json} (with the same run id),
  * and the headline figures they hold.
  *
  * @param model           the classifier file written

@@ -26,8 +26,9 @@ import java.util.Locale;
 /**
  * One training run, end to end: the split → the framing chosen on a sample of the training images →
  * backbone features (from a {@link FeatureSource}) → softmax head → validation metrics → the one-file
- * classifier and {@code metrics.json}. The outputs are checked before the long work and written together at
- * the end, so a failed run leaves the previous pair in place.
+ * classifier and {@code metrics.json}. The outputs are checked before the long work and written at the end,
+ * both complete before the model and then {@code metrics.json} are renamed into place, so a failed run leaves
+ * the previous pair in place.
  */
 final class TrainingRun {
 

@@ -54,6 +54,7 @@ final class Advice {
                 case NOT_A_BACKBONE -> "give --backbone the ImageNet backbone it was made from, and this file to serve, predict or "
                         + "evaluate as --model";
                 case ALREADY_QUANTIZED -> "give --model the float classifier, e.g. one trained with --backbone mobilenetv2-float.onnx";
+                case CORRUPT -> "the file was damaged after it was written: restore it from a copy, or train it again with `train`";
                 case UNUSABLE -> null;
             };
         }

@@ -62,6 +62,20 @@ class CommonMistakesTest {
         assertThat(help.out()).contains("CALTECH101_URL").contains("--out=DIR").doesNotContain("--data-dir");
     }
 
+    /** Issue 21, hole 7: a damaged classifier is refused with what happened and what to do. */
+    @Test
+    void aDamagedModelIsRefusedAsDamaged() throws Exception {
+        byte[] bytes = Files.readAllBytes(Path.of("model/classifier.onnx"));
+        for (int i = bytes.length * 3 / 4; i < bytes.length * 3 / 4 + 50; i++) {
+            bytes[i] ^= (byte) 0xFF;
+        }
+        Path damaged = Files.write(dir.resolve("classifier.onnx"), bytes);
+        Cli predicted = Cli.run("predict", "--model", damaged.toString(), "../shared/datasets/caltech101/101_ObjectCategories/airplanes/image_0001.jpg");
+        assertThat(predicted.exitCode()).isEqualTo(1);
+        assertThat(predicted.err()).startsWith("error: " + damaged + " is damaged: its content does not match the digest")
+                .contains("(the file was damaged after it was written: restore it from a copy, or train it again with `train`)");
+    }
+
     @Test
     void aFolderGivenAsAnImageIsCalledAFolder() {
         Cli predicted = Cli.run("predict", dir.toString());

@@ -4,7 +4,10 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -112,6 +115,23 @@ public final class AtomicFiles {
         return e.getMessage();
     }
 
+    /**
+     * A failure to create the temporary names the folder, not the temporary the user never asked for (a
+     * read-only results folder is "permission denied: results", not ".metrics.json.123-456.tmp"), keeping its kind.
+     */
+    private static FileSystemException namingTheFolder(FileSystemException e, Path dir) {
+        Path failed = e.getFile() == null ? null : Path.of(e.getFile()).getFileName();
+        if (failed == null || !failed.toString().startsWith(".") || !failed.toString().endsWith(".tmp")) {
+            return e; // it names the folder, or a folder above it, already
+        }
+        String reason = e.getReason() != null ? e.getReason() : "cannot create a file in this folder";
+        FileSystemException named = e instanceof AccessDeniedException ? new AccessDeniedException(dir.toString(), null, reason)
+                : e instanceof NoSuchFileException ? new NoSuchFileException(dir.toString(), null, reason)
+                : new FileSystemException(dir.toString(), null, reason);
+        named.initCause(e);
+        return named;
+    }
+
     /** Temporary files are private (0600); the result should be as readable as any file the user writes. */
     private static void readableByAll(Path temp, Path target) throws IOException {
         if (!Files.getFileStore(temp).supportsFileAttributeView(PosixFileAttributeView.class)) {
@@ -155,6 +175,30 @@ public final class AtomicFiles {
         return removed;
     }
 
+    /**
+     * Deletes, anywhere under {@code root}, the temporaries of any target left by processes that are gone: for
+     * folders of many small files written without a sweep each (a cache), cleared once before use.
+     *
+     * @return how many were deleted
+     */
+    public static int removeStaleTemporariesUnder(Path root) throws IOException {
+        if (!Files.isDirectory(root)) {
+            return 0;
+        }
+        Pattern any = Pattern.compile("\\..+\\.(?:(\\d+)-)?-?\\d+\\.tmp");
+        int removed = 0;
+        try (java.util.stream.Stream<Path> files = Files.walk(root)) {
+            for (Path candidate : (Iterable<Path>) files::iterator) {
+                Matcher name = any.matcher(candidate.getFileName().toString());
+                if (name.matches() && Files.isRegularFile(candidate) && isStale(candidate, name.group(1))
+                        && Files.deleteIfExists(candidate)) {
+                    removed++;
+                }
+            }
+        }
+        return removed;
+    }
+
     private static boolean isStale(Path temp, String pid) throws IOException {
         Instant written = Files.getLastModifiedTime(temp).toInstant();
         if (pid == null) {
@@ -191,11 +235,16 @@ public final class AtomicFiles {
     private static Staged stage(Path target, Writer writer, boolean sync) throws IOException {
         Path absolute = target.toAbsolutePath();
         Path dir = absolute.getParent();
-        Files.createDirectories(dir);
-        if (sync) {
-            removeStaleTemporaries(absolute); // not for cache entries: thousands of writes, each would list its folder
+        Path temp;
+        try {
+            Files.createDirectories(dir);
+            if (sync) {
+                removeStaleTemporaries(absolute); // not for cache entries: thousands of writes, each would list its folder
+            }
+            temp = Files.createTempFile(dir, "." + absolute.getFileName() + "." + PID + "-", ".tmp");
+        } catch (FileSystemException e) {
+            throw namingTheFolder(e, dir);
         }
-        Path temp = Files.createTempFile(dir, "." + absolute.getFileName() + "." + PID + "-", ".tmp");
         try {
             try (OutputStream out = Files.newOutputStream(temp, StandardOpenOption.WRITE)) {
                 writer.writeTo(out);

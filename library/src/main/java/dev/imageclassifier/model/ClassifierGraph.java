@@ -12,7 +12,8 @@ import java.util.Map;
 /**
  * Builds the one-file classifier: the cut backbone, then {@code Gemm(features, W, b)} and a
  * {@code Softmax}, output {@value Classifier#OUTPUT} [N, C], with the {@link ModelMetadata} in
- * {@code metadata_props}. Plain ONNX: any runtime can load it.
+ * {@code metadata_props}, the last of them the digest of the rest ({@link ModelDigest}). Plain ONNX:
+ * any runtime can load it.
  */
 public final class ClassifierGraph {
 
@@ -52,11 +53,14 @@ public final class ClassifierGraph {
         for (Map.Entry<String, String> entry : metadata.toProperties().entrySet()) {
             model.addMetadataProps(StringStringEntryProto.newBuilder().setKey(entry.getKey()).setValue(entry.getValue()));
         }
-        return model.build();
+        return ModelDigest.stamped(model.build());
     }
 
-    /** Writes the model atomically: a crash leaves the previous file in place. */
+    /**
+     * Writes the model atomically (a crash leaves the previous file in place), stamped with the digest of its
+     * content ({@link ModelDigest}) as it is now.
+     */
     public static void write(ModelProto model, Path file) throws IOException {
-        AtomicFiles.write(file, model::writeTo);
+        AtomicFiles.write(file, ModelDigest.stamped(model)::writeTo);
     }
 }

@@ -5,10 +5,15 @@ import ai.onnxruntime.OrtException;
 import dev.imageclassifier.inference.BatchRunner;
 import dev.imageclassifier.inference.TensorBatch;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -27,6 +32,10 @@ public final class ClassifierModel implements BatchRunner, AutoCloseable {
      * (ResNet-50: +350 MiB) keep one.
      */
     public static final long SIDE_BY_SIDE_MAX_BYTES = 32L << 20;
+
+    private static final Logger LOG = LoggerFactory.getLogger(ClassifierModel.class);
+    /** Files without a digest already warned about: one warning per file, not one per load. */
+    private static final Set<Path> WARNED_UNDIGESTED = ConcurrentHashMap.newKeySet();
 
     private final Path file;
     private final RuntimeOptions options;
@@ -55,9 +64,11 @@ public final class ClassifierModel implements BatchRunner, AutoCloseable {
         if (!Files.isRegularFile(file)) {
             throw new InvalidModelException(InvalidModelException.Problem.NOT_FOUND, file, "Model file not found: " + file.toAbsolutePath());
         }
+        ModelDigest.Check digest = checkDigest(file);
         OnnxModel primary = open(file, options);
         try {
             ModelMetadata metadata = ModelMetadata.fromProperties(primary.metadata());
+            refuseDamaged(file, digest);
             int crop = metadata.preprocessing().crop();
             if (primary.imageSize() > 0 && primary.imageSize() != crop) {
                 throw new InvalidModelException("the model's input is " + primary.imageSize() + " pixels, its metadata says " + crop);
@@ -67,10 +78,34 @@ public final class ClassifierModel implements BatchRunner, AutoCloseable {
             return new ClassifierModel(file, options, primary, second, second == null ? 1 : options.parallelRuns(), metadata);
         } catch (InvalidModelException e) {
             primary.close();
+            if (e.problem() == InvalidModelException.Problem.CORRUPT) {
+                throw e;
+            }
             throw new InvalidModelException(e.problem(), file, file + ": " + e.getMessage(), e);
         } catch (OrtException | IOException e) {
             primary.close();
             throw new InvalidModelException(InvalidModelException.Problem.UNUSABLE, file, file + ": cannot read metadata: " + e.getMessage(), e);
+        }
+    }
+
+    /** Checked before ONNX Runtime reads the file: a damaged file costs no session. */
+    private static ModelDigest.Check checkDigest(Path file) throws InvalidModelException {
+        try {
+            return ModelDigest.requireIntact(file);
+        } catch (IOException e) {
+            throw new InvalidModelException(InvalidModelException.Problem.UNUSABLE, file, "Cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** After the metadata is known to be ours: a file without a digest is older than digests, and is used with a warning. */
+    private static void refuseDamaged(Path file, ModelDigest.Check digest) throws InvalidModelException {
+        if (digest.status() == ModelDigest.Status.MALFORMED) { // ONNX Runtime read it, yet its framing is broken
+            throw new InvalidModelException(InvalidModelException.Problem.CORRUPT, file,
+                    file + " is damaged: its bytes are not a well-formed ONNX file");
+        }
+        if (digest.status() == ModelDigest.Status.ABSENT && WARNED_UNDIGESTED.add(file.toAbsolutePath().normalize())) {
+            LOG.warn("{} records no content digest (it was written before digests were recorded): damage to it cannot be detected",
+                    file);
         }
     }
 

@@ -2,6 +2,7 @@ package dev.imageclassifier.quantize;
 
 import ai.onnx.proto.OnnxMl.ModelProto;
 import dev.imageclassifier.io.AtomicFiles;
+import dev.imageclassifier.model.ModelDigest;
 import dev.imageclassifier.io.Json;
 
 import java.io.IOException;
@@ -35,11 +36,12 @@ public record QuantizationResult(ModelProto model, Map<String, Object> report, d
 
     /**
      * Writes the model, then {@value #REPORT_FILE} into {@code resultsDir}, each atomically, only after
-     * both are complete in memory: a failure leaves the previous files in place.
+     * both are complete in memory: a failure leaves the previous files in place. The model is stamped with the
+     * digest of its content ({@link ModelDigest}).
      */
     public void write(Path modelFile, Path resultsDir) throws IOException {
         byte[] json = Json.pretty(report);
-        AtomicFiles.write(modelFile, model::writeTo);
+        AtomicFiles.write(modelFile, ModelDigest.stamped(model)::writeTo);
         AtomicFiles.write(resultsDir.resolve(REPORT_FILE), json);
     }
 }

@@ -8,6 +8,7 @@ import dev.imageclassifier.ClassifierOptions;
 import dev.imageclassifier.Progress;
 import dev.imageclassifier.io.Sha256;
 import dev.imageclassifier.InvalidModelException;
+import dev.imageclassifier.model.ModelDigest;
 import dev.imageclassifier.model.ModelMetadata;
 import dev.imageclassifier.model.OnnxProtos;
 
@@ -44,6 +45,7 @@ public final class Quantizer {
 
     private QuantizationResult run(Path floatModel, QuantizationImages images) throws InvalidModelException, OrtException, IOException {
         long start = System.nanoTime();
+        ModelDigest.requireIntact(floatModel); // a damaged float file would give a well-stamped damaged int8 one
         ModelProto model = OnnxProtos.read(floatModel);
         refuseQuantized(model, floatModel);
         ModelMetadata metadata = ModelMetadata.fromProperties(properties(model));
@@ -66,7 +68,7 @@ public final class Quantizer {
 
         Path candidate = Files.createTempFile("quantized-", ".onnx");
         try {
-            Files.write(candidate, int8.toByteArray());
+            Files.write(candidate, ModelDigest.stamped(int8).toByteArray()); // not the float file's digest, carried over
             Comparison comparison = compare(floatModel, candidate, images, metadata.labels(), rows.get(0));
             Map<String, Object> facts = facts(floatModel, model, int8, rows.size(), plan, comparison);
             facts.put("seconds", Map.of("calibration", round(calibrationSeconds), "total", round((System.nanoTime() - start) / 1e9)));

@@ -25,11 +25,11 @@ final class ReportPage {
 
     /**
      * @param atTraining the metrics the file's metadata recorded at training (may be empty)
-     * @param history    the training curves, or null when the training's metrics.json is not at hand
+     * @param curves        the training curves, or why they are not shown (null: no metrics.json given)
+     * @param modelIdentity {@link ModelInfo#identity()}, in a meta element: the server shows a report only for its own model
      */
-    /** @param modelIdentity {@link ModelInfo#identity()}, in a meta element: the server shows a report only for its own model */
     record Content(String modelIdentity, String model, String backbone, String recipe, Map<String, Object> atTraining, Metrics.Report metrics,
-                   List<Figure> mistakes, int skipped, String when, TrainingCurves.History history) {
+                   List<Figure> mistakes, int skipped, String when, TrainingCurves.Curves curves) {
     }
 
     private static final int PAIRS = 15;
@@ -64,9 +64,11 @@ final class ReportPage {
                 .append(m.valImages()).append(" validation images").append(content.skipped() > 0 ? " (" + content.skipped() + " unreadable, skipped)" : "")
                 .append(" · ").append(Html.escape(content.when())).append("</p>");
         headline(html, m, content.atTraining());
-        html.append("<section><h2>Training curves</h2>").append(content.history() == null
-                ? "<p class=\"muted\">Not shown: the metrics.json written when this model was trained was not found (it is given to the report beside the model).</p>"
-                : TrainingCurves.svg(content.history())).append("</section>");
+        TrainingCurves.Curves curves = content.curves() == null
+                ? TrainingCurves.Curves.absent("no metrics.json of this model's training was given to the report") : content.curves();
+        html.append("<section><h2>Training curves</h2>").append(curves.history() == null
+                ? "<p class=\"muted\">Not shown: " + Html.escape(curves.absence()) + ".</p>"
+                : TrainingCurves.svg(curves.history())).append("</section>");
         perClass(html, m);
         pairs(html, m, content.mistakes());
         int[] order = IntStream.range(0, m.classNames().size()).filter(c -> present(m, c)).boxed()

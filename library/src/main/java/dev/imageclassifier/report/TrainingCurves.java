@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.imageclassifier.io.Json;
 import dev.imageclassifier.ModelInfo;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,7 +19,8 @@ import java.util.function.ToDoubleFunction;
 /**
  * The training curves of the evaluated model, from the {@code metrics.json} its training wrote — only when
  * that file is the one of this very model (same run id, or for files from before run ids, the same
- * creation time), so a newer training's curves are never shown beside an older model.
+ * creation time), so a newer training's curves are never shown beside an older model; the page says
+ * why when they are not shown.
  */
 final class TrainingCurves {
 
@@ -28,6 +32,7 @@ final class TrainingCurves {
     record History(List<Epoch> epochs, int bestEpoch) {
     }
 
+    private static final Logger LOG = LoggerFactory.getLogger(TrainingCurves.class);
     private static final int WIDTH = 460;
     private static final int HEIGHT = 220;
     private static final int PAD = 36;
@@ -35,28 +40,52 @@ final class TrainingCurves {
     private TrainingCurves() {
     }
 
-    /** The history in {@code metricsFile} if it belongs to the model; null otherwise (or when unreadable). */
-    static History read(Path metricsFile, ModelInfo metadata) {
-        if (metricsFile == null || !Files.isRegularFile(metricsFile)) {
-            return null;
+    /** The curves, or (history null) why they are not shown, in words. */
+    record Curves(History history, String absence) {
+
+        static Curves absent(String why) {
+            return new Curves(null, why);
+        }
+    }
+
+    /**
+     * The history in {@code metricsFile} if it belongs to the model; otherwise why not. A file of another
+     * training run is said so (and logged): a training stopped between writing its model and its
+     * {@code metrics.json} leaves such a pair, as does a {@code metrics.json} given for another model.
+     */
+    static Curves read(Path metricsFile, ModelInfo metadata) {
+        if (metricsFile == null) {
+            return Curves.absent("no metrics.json of this model's training was given to the report");
+        }
+        if (!Files.isRegularFile(metricsFile)) {
+            return Curves.absent("the metrics.json written when this model was trained was not found at " + metricsFile);
         }
         JsonNode metrics;
         try {
             metrics = Json.MAPPER.readTree(metricsFile.toFile());
         } catch (IOException e) {
-            return null; // the report is still useful without curves
+            return Curves.absent(metricsFile + " could not be read as JSON"); // the report is still useful without curves
         }
         Object runId = metadata.training().get("run_id");
-        boolean same = runId != null ? Objects.equals(runId.toString(), metrics.path("run_id").asText(null))
+        String theirs = metrics.path("run_id").asText(null);
+        boolean same = runId != null ? Objects.equals(runId.toString(), theirs)
                 : Objects.equals(metadata.createdAt(), metrics.path("created_at").asText(null));
-        if (!same || !metrics.path("history").isArray() || metrics.path("history").isEmpty()) {
-            return null;
+        if (!same) {
+            String why = metricsFile + " is not this model's: it records training run " + (theirs == null ? "(none)" : theirs)
+                    + (runId != null ? ", the model training run " + runId : ", created " + metrics.path("created_at").asText("(unknown)")
+                    + ", the model created " + metadata.createdAt())
+                    + " (a training stopped between writing the model and its metrics.json, or another model's file)";
+            LOG.warn("Training curves not shown: {}", why);
+            return Curves.absent(why);
+        }
+        if (!metrics.path("history").isArray() || metrics.path("history").isEmpty()) {
+            return Curves.absent(metricsFile + " records no per-epoch history");
         }
         List<Epoch> epochs = new ArrayList<>();
         for (JsonNode e : metrics.path("history")) {
             epochs.add(new Epoch(e.path("epoch").asInt(), number(e, "train_loss"), number(e, "holdout_loss"), number(e, "holdout_accuracy")));
         }
-        return new History(epochs, metrics.path("best_epoch").asInt(epochs.size()));
+        return new Curves(new History(epochs, metrics.path("best_epoch").asInt(epochs.size())), null);
     }
 
     private static double number(JsonNode epoch, String field) {

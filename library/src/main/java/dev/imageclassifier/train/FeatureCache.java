@@ -11,7 +11,12 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.zip.CRC32C;
 
 /**
@@ -20,19 +25,27 @@ import java.util.zip.CRC32C;
  * The backbone is frozen, so a feature never goes stale; a second {@code train} with other head
  * settings reads them back instead of running the backbone again.
  * <p>
- * Each entry is {@code "FEA2"}, the dimension, the CRC32C of the floats, then the floats (little-endian).
- * A damaged entry (a flipped bit, an overwritten value, a cut-off file) fails its checksum and is computed
- * again with a warning, instead of silently training on wrong numbers.
+ * Each entry is {@code "FEA3"}, the dimension, the CRC32C of the rest, the SHA-256 of its key (image content
+ * hash, backbone hash, feature source, preprocessing with its framing, view), then the floats (little-endian).
+ * A damaged entry (a flipped bit, an overwritten value, a cut-off file) fails its checksum, and an entry
+ * that is another's (one image's file copied over another's) fails its key: either is computed again with a
+ * warning, instead of silently training on wrong numbers. Entries of earlier formats are read as absent.
+ * Temporaries left by a process killed mid-write are deleted the first time a cache folder is used.
  */
 public final class FeatureCache {
 
     private static final Logger LOG = LoggerFactory.getLogger(FeatureCache.class);
-    private static final int MAGIC = 0x46454132; // "FEA2"
-    /** Entries written before checksums ("FEAT"): read as absent and written again, without a warning. */
-    private static final int MAGIC_WITHOUT_CHECKSUM = 0x46454154;
-    private static final int HEADER_BYTES = 12;
+    private static final int MAGIC = 0x46454133; // "FEA3"
+    /** Entries written before checksums ("FEAT") or keys ("FEA2"): read as absent and written again, without a warning. */
+    private static final Set<Integer> OLD_MAGICS = Set.of(0x46454154, 0x46454132);
+    private static final int KEY_BYTES = 32;
+    private static final int HEADER_BYTES = 12 + KEY_BYTES;
+    /** Cache folders already cleared of stale temporaries by this process. */
+    private static final Set<Path> SWEPT = ConcurrentHashMap.newKeySet();
 
     private final Path dir;
+    /** What every entry's key holds besides the image and the view. */
+    private final String keyPrefix;
 
     /**
      * @param featureSource where in the backbone the features are taken (a different cut is a different feature)
@@ -40,6 +53,7 @@ public final class FeatureCache {
     public FeatureCache(Path root, String backboneSha256, String featureSource, Preprocessing preprocessing) {
         this.dir = root.resolve(backboneSha256.substring(0, 16))
                 .resolve(Sha256.of(featureSource + "|" + preprocessing.describe()).substring(0, 12));
+        this.keyPrefix = "backbone=" + backboneSha256 + "|source=" + featureSource + "|preprocessing=" + preprocessing.describe();
     }
 
     /** A cache that stores nothing (for {@code --no-cache}). */
@@ -49,6 +63,7 @@ public final class FeatureCache {
 
     private FeatureCache(Path dir) {
         this.dir = dir;
+        this.keyPrefix = "";
     }
 
     public Path dir() {
@@ -60,6 +75,7 @@ public final class FeatureCache {
         if (dir == null) {
             return null;
         }
+        sweepOnce();
         Path file = file(imageSha256, view);
         ByteBuffer bytes;
         try {
@@ -67,7 +83,7 @@ public final class FeatureCache {
         } catch (IOException e) {
             return null; // absent (NoSuchFileException) or unreadable: computed again
         }
-        if (bytes.remaining() >= 4 && bytes.getInt(0) == MAGIC_WITHOUT_CHECKSUM) {
+        if (bytes.remaining() >= 4 && OLD_MAGICS.contains(bytes.getInt(0))) {
             return null;
         }
         if (bytes.remaining() < HEADER_BYTES || bytes.getInt(0) != MAGIC) {
@@ -78,8 +94,11 @@ public final class FeatureCache {
         if (dim <= 0 || bytes.remaining() - HEADER_BYTES != (long) dim * Float.BYTES) {
             return damaged(file, "cut off or padded: " + bytes.remaining() + " bytes for " + dim + " floats");
         }
-        if (checksum != crc32c(bytes.array(), HEADER_BYTES, dim * Float.BYTES)) {
+        if (checksum != crc32c(bytes.array(), 12, KEY_BYTES + dim * Float.BYTES)) {
             return damaged(file, "checksum mismatch");
+        }
+        if (!Arrays.equals(bytes.array(), 12, HEADER_BYTES, key(imageSha256, view), 0, KEY_BYTES)) {
+            return damaged(file, "it is the entry of another image, view, backbone or preprocessing");
         }
         float[] feature = new float[dim];
         bytes.position(HEADER_BYTES);
@@ -91,11 +110,35 @@ public final class FeatureCache {
         if (dir == null) {
             return;
         }
+        sweepOnce();
         ByteBuffer bytes = ByteBuffer.allocate(HEADER_BYTES + feature.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
-        bytes.putInt(MAGIC).putInt(feature.length).putInt(0);
+        bytes.putInt(MAGIC).putInt(feature.length).putInt(0).put(key(imageSha256, view));
         bytes.asFloatBuffer().put(feature);
-        bytes.putInt(8, crc32c(bytes.array(), HEADER_BYTES, feature.length * Float.BYTES));
+        bytes.putInt(8, crc32c(bytes.array(), 12, KEY_BYTES + feature.length * Float.BYTES));
         AtomicFiles.writeUnsynced(file(imageSha256, view), bytes.array());
+    }
+
+    /** The SHA-256 of everything the entry is the feature of. */
+    private byte[] key(String imageSha256, View view) {
+        return Sha256.newDigest().digest((keyPrefix + "|image=" + imageSha256 + "|view=" + view.key()).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Deletes the temporaries of processes killed while writing an entry, once per folder and process (a
+     * listing of the folder's 256 sub-folders; cheap next to the features). Failing to is not an error.
+     */
+    private void sweepOnce() {
+        if (!SWEPT.add(dir.toAbsolutePath().normalize())) {
+            return;
+        }
+        try {
+            int removed = AtomicFiles.removeStaleTemporariesUnder(dir);
+            if (removed > 0) {
+                LOG.info("Removed {} temporary file(s) left in the feature cache {} by interrupted runs", removed, dir);
+            }
+        } catch (IOException | UncheckedIOException e) {
+            LOG.debug("Could not clear stale temporaries in {}", dir, e);
+        }
     }
 
     private static float[] damaged(Path file, String why) {

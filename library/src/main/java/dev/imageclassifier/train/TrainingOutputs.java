@@ -19,8 +19,8 @@ import java.util.UUID;
 
 /**
  * The end of every training run, on one machine ({@link TrainingRun}) or on Spark: the head's metrics on
- * the validation features, then the one-file classifier and {@code metrics.json}, written together (both
- * or neither) with the same run id in each.
+ * the validation features, then the one-file classifier and {@code metrics.json}, each complete on disk before
+ * either replaces its previous version, with the same run id in each (see {@link #inPublicationOrder}).
  */
 public final class TrainingOutputs {
 
@@ -52,7 +52,9 @@ public final class TrainingOutputs {
     }
 
     /**
-     * Writes the classifier ({@code options.model()}) and {@code metrics.json}, both or neither.
+     * Writes the classifier ({@code options.model()}) and {@code metrics.json}: a failure before the renames
+     * leaves both as they were; a kill between them leaves the new model beside the old {@code metrics.json},
+     * whose run id says it is not the model's.
      *
      * @param split       the split the images come from, labels in output order
      * @param seed        the seed the run used
@@ -80,9 +82,22 @@ public final class TrainingOutputs {
                         extraction.cached(), head.seconds(), totalSeconds),
                 head.history().stream().map(TrainingReport.Epoch::of).toList(), head.bestEpoch(), options.model().toString(),
                 runId, created, options.projectVersion());
+        AtomicFiles.writeTogether(inPublicationOrder(options.model(),
+                ClassifierGraph.build(backbone, head.head().weights(), head.head().bias(), metadata)::writeTo,
+                options.metricsFile(), out -> out.write(Json.pretty(report))));
+    }
+
+    /**
+     * The model first, then {@code metrics.json}: both are complete on disk before either is renamed, and the
+     * model's rename is the moment the run counts as done. A process killed between the two renames leaves
+     * the new model beside the previous {@code metrics.json}, never a {@code metrics.json} describing a model
+     * that was not published; readers tell the two apart by the run id each records.
+     */
+    static Map<Path, AtomicFiles.Writer> inPublicationOrder(Path model, AtomicFiles.Writer modelWriter, Path metrics,
+                                                            AtomicFiles.Writer metricsWriter) {
         Map<Path, AtomicFiles.Writer> outputs = new LinkedHashMap<>();
-        outputs.put(options.metricsFile(), out -> out.write(Json.pretty(report)));
-        outputs.put(options.model(), ClassifierGraph.build(backbone, head.head().weights(), head.head().bias(), metadata)::writeTo);
-        AtomicFiles.writeTogether(outputs);
+        outputs.put(model, modelWriter);
+        outputs.put(metrics, metricsWriter);
+        return outputs;
     }
 }

@@ -92,4 +92,49 @@ class AtomicFilesTest {
         Files.setLastModifiedTime(temp, FileTime.from(beforeThisProcess)); // written by an earlier holder of our id
         assertThat(AtomicFiles.removeStaleTemporaries(target)).isEqualTo(1);
     }
+
+    /** Issue 21: a read-only results folder is named, not the temporary inside it. */
+    @Test
+    void aFolderThatCannotBeWrittenIsNamedNotTheTemporary() throws Exception {
+        Path results = Files.createDirectories(dir.resolve("results"));
+        Files.setPosixFilePermissions(results, java.nio.file.attribute.PosixFilePermissions.fromString("r-xr-xr-x"));
+        try {
+            org.junit.jupiter.api.Assumptions.assumeFalse(Files.isWritable(results), "root writes into read-only folders");
+            assertThatThrownBy(() -> AtomicFiles.write(results.resolve("metrics.json"), new byte[] {1}))
+                    .isInstanceOfSatisfying(java.nio.file.AccessDeniedException.class, e -> {
+                        assertThat(e.getFile()).isEqualTo(results.toAbsolutePath().toString());
+                        assertThat(e.getMessage()).doesNotContain(".tmp");
+                    });
+        } finally {
+            Files.setPosixFilePermissions(results, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        }
+    }
+
+    /** What a kill between the renames of files written together leaves: the first renamed, the others as they were. */
+    @Test
+    void aFailureBetweenTheRenamesLeavesTheFirstFileNewAndTheNextOld() throws Exception {
+        Path model = Files.writeString(dir.resolve("model.onnx"), "old model");
+        Path metrics = Files.createDirectories(dir.resolve("metrics.json"));
+        Files.writeString(metrics.resolve("keeps-it-from-being-replaced"), "x"); // the rename over it fails
+        Map<Path, AtomicFiles.Writer> files = new LinkedHashMap<>();
+        files.put(model, out -> out.write("new model".getBytes()));
+        files.put(metrics, out -> out.write("new metrics".getBytes()));
+        assertThatThrownBy(() -> AtomicFiles.writeTogether(files)).isInstanceOf(IOException.class);
+        assertThat(model).hasContent("new model");
+        try (Stream<Path> left = Files.walk(dir)) {
+            assertThat(left.filter(p -> p.toString().endsWith(".tmp"))).as("temporary files left behind").isEmpty();
+        }
+    }
+
+    @Test
+    void staleTemporariesAnywhereUnderAFolderAreDeleted() throws Exception {
+        Path deep = Files.createDirectories(dir.resolve("a/b"));
+        Path dead = Files.write(deep.resolve(".x.f32.999999999-1.tmp"), new byte[0]);
+        Path live = Files.write(deep.resolve(".x.f32." + ProcessHandle.current().pid() + "-2.tmp"), new byte[0]);
+        Path other = Files.write(deep.resolve("x.f32"), new byte[0]);
+        assertThat(AtomicFiles.removeStaleTemporariesUnder(dir)).isEqualTo(1);
+        assertThat(dead).doesNotExist();
+        assertThat(live).exists();
+        assertThat(other).exists();
+    }
 }

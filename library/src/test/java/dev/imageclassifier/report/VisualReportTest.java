@@ -78,8 +78,30 @@ public class VisualReportTest {
                 Files.readString(Path.of("results/metrics.json")).replace("\"created_at\" : \"2026", "\"created_at\" : \"2027")
                         .replaceAll("\"run_id\" : \"[^\"]+\"", "\"run_id\" : \"another-run\""));
         try (ImageClassifier classifier = ImageClassifier.load(Path.of("model/classifier.onnx"))) {
-            assertThat(TrainingCurves.read(other, classifier.info())).isNull();
-            assertThat(TrainingCurves.read(Path.of("results/metrics.json"), classifier.info()).epochs()).hasSize(epochs);
+            assertThat(TrainingCurves.read(other, classifier.info()).history()).isNull();
+            assertThat(TrainingCurves.read(Path.of("results/metrics.json"), classifier.info()).history().epochs()).hasSize(epochs);
+        }
+    }
+
+    /**
+     * Issue 21, hole 5: a training killed between renaming its model and its metrics.json leaves the new
+     * model beside the previous metrics.json. The report finds the run ids differ and says so, instead of
+     * showing another run's curves or saying nothing.
+     */
+    @Test
+    void aMetricsFileOfAnotherRunBesideTheModelIsNamedAsSuch() throws Exception {
+        Path stale = Files.writeString(dir.resolve("metrics.json"), Files.readString(Path.of("results/metrics.json"))
+                .replaceAll("\"run_id\" : \"[^\"]+\"", "\"run_id\" : \"previous-run\""));
+        try (ImageClassifier classifier = ImageClassifier.load(Path.of("model/classifier.onnx"))) {
+            TrainingCurves.Curves curves = TrainingCurves.read(stale, classifier.info());
+            assertThat(curves.history()).isNull();
+            assertThat(curves.absence()).contains(stale.toString(), "is not this model's", "training run previous-run",
+                    "the model training run " + classifier.info().training().get("run_id"));
+            String html = ReportPage.render(new ReportPage.Content("id", "m", "bb", "r", Map.of(),
+                    Metrics.of(List.of("x", "y"), new int[] {0, 1}, new float[][] {{0.9f, 0.1f}, {0.1f, 0.9f}}).report(),
+                    List.of(), 0, "now", curves));
+            assertThat(html).contains("Not shown: " + stale + " is not this model&#39;s").doesNotContain("Loss per epoch");
+            assertThat(TrainingCurves.read(dir.resolve("absent.json"), classifier.info()).absence()).contains("was not found");
         }
     }
 

@@ -104,6 +104,86 @@ class FeatureCacheTest {
         assertThat(cache.get(IMAGE, View.CENTER)).isNull();
     }
 
+    /** Issue 21, hole 6: {@code cp A.center.f32 B.center.f32} is found, not trained on. */
+    @Test
+    void anotherImagesEntryCopiedOverThisOneIsComputedAgainWithAWarning() throws Exception {
+        FeatureCache cache = new FeatureCache(dir, BACKBONE, "flatten", Preprocessing.IMAGENET);
+        String other = "ef".repeat(32);
+        cache.put(IMAGE, View.CENTER, new float[] {1, 2, 3});
+        cache.put(other, View.CENTER, new float[] {7, 8, 9});
+        cache.put(IMAGE, View.CENTER_FLIP, new float[] {4, 5, 6});
+        Path a = entry(cache, IMAGE, View.CENTER);
+        Path b = entry(cache, other, View.CENTER);
+        Files.copy(b, a, java.nio.file.StandardCopyOption.REPLACE_EXISTING); // a valid entry, of another image
+        Files.copy(entry(cache, IMAGE, View.CENTER_FLIP), entry(cache, other, View.CENTER),
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING); // a valid entry, of another view
+
+        ListAppender<ILoggingEvent> log = listen();
+        try {
+            assertThat(cache.get(IMAGE, View.CENTER)).isNull();
+            assertThat(cache.get(other, View.CENTER)).isNull();
+            assertThat(cache.get(IMAGE, View.CENTER_FLIP)).containsExactly(4, 5, 6);
+        } finally {
+            stop(log);
+        }
+        assertThat(log.list).hasSize(2).allSatisfy(event -> {
+            assertThat(event.getLevel()).isEqualTo(Level.WARN);
+            assertThat(event.getFormattedMessage()).contains("entry of another image, view", "computing it again");
+        });
+        // An entry moved into the cache of another backbone or preprocessing is not taken either.
+        FeatureCache otherPreprocessing = new FeatureCache(dir, BACKBONE, "gemm-input", Preprocessing.IMAGENET);
+        Files.createDirectories(entry(otherPreprocessing, IMAGE, View.CENTER_FLIP).getParent());
+        Files.copy(entry(cache, IMAGE, View.CENTER_FLIP), entry(otherPreprocessing, IMAGE, View.CENTER_FLIP));
+        assertThat(otherPreprocessing.get(IMAGE, View.CENTER_FLIP)).isNull();
+    }
+
+    @Test
+    void anEntryWrittenBeforeKeysIsRecomputedQuietly() throws Exception {
+        FeatureCache cache = new FeatureCache(dir, BACKBONE, "flatten", Preprocessing.IMAGENET);
+        cache.put(IMAGE, View.CENTER, new float[] {1, 2, 3});
+        ByteBuffer old = ByteBuffer.allocate(12 + 3 * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        old.putInt(0x46454132).putInt(3).putInt(0).putFloat(1).putFloat(2).putFloat(3); // "FEA2", dim, crc, floats
+        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        crc.update(old.array(), 12, 3 * Float.BYTES);
+        old.putInt(8, (int) crc.getValue());
+        Files.write(onlyEntry(cache), old.array());
+        ListAppender<ILoggingEvent> log = listen();
+        try {
+            assertThat(cache.get(IMAGE, View.CENTER)).isNull();
+        } finally {
+            stop(log);
+        }
+        assertThat(log.list).isEmpty();
+    }
+
+    /** A run killed while writing an entry leaves its temporary; the next use of the cache deletes it. */
+    @Test
+    void temporariesOfKilledRunsAreDeletedOnFirstUseAndThoseOfLiveOnesKept() throws Exception {
+        Path cacheDir = new FeatureCache(dir, BACKBONE, "flatten", Preprocessing.IMAGENET).dir();
+        Path sub = Files.createDirectories(cacheDir.resolve("ab"));
+        Path orphan = Files.write(sub.resolve("." + IMAGE + ".center.f32.999999999-123.tmp"), new byte[] {1});
+        Path live = Files.write(sub.resolve("." + IMAGE + ".center.f32." + ProcessHandle.current().pid() + "-456.tmp"), new byte[] {1});
+        FeatureCache cache = new FeatureCache(dir, BACKBONE, "flatten", Preprocessing.IMAGENET);
+        assertThat(cache.get(IMAGE, View.CENTER)).isNull();
+        assertThat(orphan).doesNotExist();
+        assertThat(live).exists();
+    }
+
+    private static Path entry(FeatureCache cache, String image, View view) {
+        return cache.dir().resolve(image.substring(0, 2)).resolve(image + "." + view.key() + ".f32");
+    }
+
+    private static ListAppender<ILoggingEvent> listen() {
+        ListAppender<ILoggingEvent> log = new ListAppender<>();
+        log.start();
+        ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(FeatureCache.class)).addAppender(log);
+        return log;
+    }
+
+    private static void stop(ListAppender<ILoggingEvent> log) {
+        ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(FeatureCache.class)).detachAppender(log);
+    }
+
     private static Path onlyEntry(FeatureCache cache) throws java.io.IOException {
         try (Stream<Path> files = Files.walk(cache.dir())) {
             return files.filter(Files::isRegularFile).findFirst().orElseThrow();

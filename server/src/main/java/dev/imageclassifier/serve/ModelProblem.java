@@ -1,6 +1,7 @@
 package dev.imageclassifier.serve;
 
 import ai.onnxruntime.OrtException;
+import dev.imageclassifier.InvalidModelException;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -30,6 +31,10 @@ final class ModelProblem {
         }
         if (isEmpty(model)) {
             return "Model file " + name + " is empty: replace it with a classifier made by `train`";
+        }
+        if (error instanceof InvalidModelException invalid && invalid.problem() == InvalidModelException.Problem.CORRUPT) {
+            return "Model file " + name + " is damaged: its content does not match the digest recorded when it was written "
+                    + "(restore it from a copy, or train it again with `train`)";
         }
         if (causedBy(error, OrtException.class) || causedBy(error, IOException.class)) {
             return "Model file " + name + " is not an ONNX model, or is damaged: replace it with a classifier made by `train`";

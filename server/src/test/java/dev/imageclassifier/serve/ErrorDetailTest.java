@@ -48,6 +48,23 @@ class ErrorDetailTest {
         assertHealthDetail(dir.resolve("nothing-here.onnx"), "Model file not found: nothing-here.onnx", "MODEL_PATH");
     }
 
+    /** Issue 21, hole 7: 50 bytes XOR 0xFF in the file's second half were served as healthy, every answer wrong. */
+    @Test
+    void a_damaged_model_is_not_served_and_health_says_it_is_damaged() throws Exception {
+        Path model = dev.imageclassifier.TestModels.randomHeadClassifier(dir.resolve("trained"), List.of("a", "b"), 1);
+        byte[] bytes = Files.readAllBytes(model);
+        for (int i = bytes.length * 3 / 4; i < bytes.length * 3 / 4 + 50; i++) {
+            bytes[i] ^= (byte) 0xFF;
+        }
+        Path damaged = Files.write(dir.resolve("classifier.onnx"), bytes);
+        try (TestServer api = TestServer.start(settings -> ServeSettings.defaults(damaged).withAddress("127.0.0.1", 0))) {
+            HttpResponse<String> health = api.get("/health");
+            assertThat(health.statusCode()).isEqualTo(503);
+            assertThat(TestServer.json(health).get("detail").asText()).contains("classifier.onnx is damaged", "digest")
+                    .doesNotMatch(INTERNALS);
+        }
+    }
+
     @Test
     void a_tiff_that_crashes_the_decoder_is_a_clean_400() {
         try (TestServer api = TestServer.start()) {
