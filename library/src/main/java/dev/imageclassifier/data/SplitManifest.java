@@ -3,18 +3,25 @@ package dev.imageclassifier.data;
 import dev.imageclassifier.DatasetException;
 import dev.imageclassifier.io.AtomicFiles;
 import dev.imageclassifier.io.Sha256;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVParser;
+import org.apache.commons.csv.CSVPrinter;
+import org.apache.commons.csv.CSVRecord;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * The train/validation split as a small CSV file ({@code path,label,subset}) with a commented header:
+ * The train/validation split as a small RFC 4180 CSV file ({@code path,label,subset}; a name with a
+ * comma, a quote or a line break is quoted, so any file name round-trips) with a commented header:
  * the dataset root (relative to the manifest's folder when possible), seed, validation fraction, and
  * fingerprints of the file list and of the split itself. Same inputs → the same bytes.
  */
@@ -22,6 +29,8 @@ public record SplitManifest(Path root, long seed, double valFraction, List<Label
 
     private static final String MAGIC = "# image-classifier split manifest v1";
     private static final String COLUMNS = "path,label,subset";
+    private static final CSVFormat WRITE = CSVFormat.RFC4180.builder().setRecordSeparator('\n').get();
+    private static final CSVFormat READ = CSVFormat.RFC4180.builder().setIgnoreEmptyLines(true).get();
 
     public SplitManifest {
         images = List.copyOf(images);
@@ -45,10 +54,19 @@ public record SplitManifest(Path root, long seed, double valFraction, List<Label
         return Sha256.of(rows());
     }
 
+    /**
+     * The rows as RFC 4180 CSV: a value is quoted only when it holds a comma, a quote or a line break, or
+     * starts with a character up to {@code #} or ends with one up to a space; so ordinary names are written
+     * (and fingerprinted) exactly as by the first version of this format.
+     */
     private String rows() {
         StringBuilder out = new StringBuilder();
-        for (LabeledImage image : images) {
-            out.append(csv(image.path())).append(',').append(csv(image.label())).append(',').append(image.subset().id()).append('\n');
+        try (CSVPrinter printer = new CSVPrinter(out, WRITE)) {
+            for (LabeledImage image : images) {
+                printer.printRecord(image.path(), image.label(), image.subset().id());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // a StringBuilder does not fail
         }
         return out.toString();
     }
@@ -61,6 +79,10 @@ public record SplitManifest(Path root, long seed, double valFraction, List<Label
             rootText = dir.relativize(absoluteRoot).toString().replace('\\', '/');
         } catch (IllegalArgumentException e) { // another drive on Windows
             rootText = absoluteRoot.toString();
+        }
+        if (rootText.indexOf('\n') >= 0 || rootText.indexOf('\r') >= 0) {
+            throw new IOException("The dataset folder's path " + absoluteRoot + " holds a line break, which the header of "
+                    + file + " cannot record");
         }
         long train = subset(Subset.TRAIN).size();
         String text = MAGIC + "\n"
@@ -80,22 +102,30 @@ public record SplitManifest(Path root, long seed, double valFraction, List<Label
             throw new DatasetException(DatasetException.Problem.BAD_MANIFEST, file.toString(),
                     "Split manifest not found: " + file.toAbsolutePath());
         }
-        List<String> lines;
+        String text;
         try {
-            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+            text = Files.readString(file, StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new DatasetException("Cannot read " + file + ": " + e.getMessage(), e);
         }
-        if (lines.isEmpty() || !lines.get(0).equals(MAGIC)) {
-            throw new DatasetException(DatasetException.Problem.BAD_MANIFEST, file.toString(),
-                    file + " is not a split manifest (its first line is not '" + MAGIC + "')");
-        }
+        // The header: the magic line, "# key: value" lines, then the column line. The rows after it are
+        // RFC 4180 CSV, so a quoted name may hold commas, quotes and line breaks.
         Map<String, String> header = new LinkedHashMap<>();
-        List<LabeledImage> images = new ArrayList<>();
+        int offset = 0;
+        int lineNumber = 0;
         boolean columnsSeen = false;
-        for (int n = 1; n < lines.size(); n++) {
-            String line = lines.get(n);
-            if (line.startsWith("# ")) {
+        boolean magicSeen = false;
+        while (offset < text.length() && !columnsSeen) {
+            int end = lineEnd(text, offset);
+            String line = text.substring(offset, end);
+            lineNumber++;
+            offset = next(text, end);
+            if (lineNumber == 1) {
+                magicSeen = line.equals(MAGIC);
+                if (!magicSeen) {
+                    break;
+                }
+            } else if (line.startsWith("# ")) {
                 int colon = line.indexOf(": ");
                 if (colon > 0) {
                     header.put(line.substring(2, colon), line.substring(colon + 2));
@@ -103,17 +133,14 @@ public record SplitManifest(Path root, long seed, double valFraction, List<Label
             } else if (line.equals(COLUMNS)) {
                 columnsSeen = true;
             } else if (!line.isBlank()) {
-                List<String> cells = parseCsv(line);
-                if (!columnsSeen || cells.size() != 3) {
-                    throw new DatasetException(file + " line " + (n + 1) + ": expected path,label,subset");
-                }
-                try {
-                    images.add(new LabeledImage(cells.get(0), cells.get(1), Subset.parse(cells.get(2))));
-                } catch (IllegalArgumentException e) {
-                    throw new DatasetException(file + " line " + (n + 1) + ": " + e.getMessage());
-                }
+                throw new DatasetException(file + " line " + lineNumber + ": expected path,label,subset");
             }
         }
+        if (!magicSeen) {
+            throw new DatasetException(DatasetException.Problem.BAD_MANIFEST, file.toString(),
+                    file + " is not a split manifest (its first line is not '" + MAGIC + "')");
+        }
+        List<LabeledImage> images = rows(file, text.substring(offset), lineNumber);
         if (!header.containsKey("root") || images.isEmpty()) {
             throw new DatasetException(file + " has no root or no images");
         }
@@ -131,38 +158,60 @@ public record SplitManifest(Path root, long seed, double valFraction, List<Label
         }
     }
 
-    private static String csv(String value) {
-        if (value.indexOf(',') < 0 && value.indexOf('"') < 0 && value.indexOf('\n') < 0) {
-            return value;
+    /** The rows after the column line, which is line {@code linesBefore} of the file. */
+    private static List<LabeledImage> rows(Path file, String csv, int linesBefore) throws DatasetException {
+        List<LabeledImage> images = new ArrayList<>();
+        long nextLine = linesBefore + 1; // where the record after the last one read starts (blank lines aside)
+        try (CSVParser parser = CSVParser.parse(csv, READ)) {
+            Iterator<CSVRecord> records = parser.iterator();
+            while (records.hasNext()) {
+                CSVRecord record = records.next();
+                long line = linesBefore + 1 + lineBreaks(csv, 0, (int) record.getCharacterPosition());
+                if (record.size() != 3) {
+                    throw new DatasetException(file + " line " + line + ": expected path,label,subset");
+                }
+                try {
+                    images.add(new LabeledImage(record.get(0), record.get(1), Subset.parse(record.get(2))));
+                } catch (IllegalArgumentException e) {
+                    throw new DatasetException(file + " line " + line + ": " + e.getMessage());
+                }
+                nextLine = line + 1 + record.stream().mapToInt(value -> lineBreaks(value, 0, value.length())).sum();
+            }
+        } catch (IOException | UncheckedIOException e) {
+            // an unbalanced quote: the parser reached the end of the file inside a quoted name
+            throw new DatasetException(file + " line " + nextLine + ": a quoted value is not closed");
         }
-        return '"' + value.replace("\"", "\"\"") + '"';
+        return images;
     }
 
-    private static List<String> parseCsv(String line) {
-        List<String> cells = new ArrayList<>();
-        StringBuilder cell = new StringBuilder();
-        boolean quoted = false;
-        for (int i = 0; i < line.length(); i++) {
-            char c = line.charAt(i);
-            if (quoted) {
-                if (c == '"' && i + 1 < line.length() && line.charAt(i + 1) == '"') {
-                    cell.append('"');
-                    i++;
-                } else if (c == '"') {
-                    quoted = false;
-                } else {
-                    cell.append(c);
-                }
-            } else if (c == '"') {
-                quoted = true;
-            } else if (c == ',') {
-                cells.add(cell.toString());
-                cell.setLength(0);
-            } else {
-                cell.append(c);
+    /** Line breaks (CR LF, LF or CR) in {@code text[from, to)}. */
+    private static int lineBreaks(String text, int from, int to) {
+        int breaks = 0;
+        for (int i = from; i < to; i++) {
+            char c = text.charAt(i);
+            if (c == '\n' || c == '\r' && (i + 1 >= to || text.charAt(i + 1) != '\n')) {
+                breaks++;
             }
         }
-        cells.add(cell.toString());
-        return cells;
+        return breaks;
+    }
+
+    private static int lineEnd(String text, int from) {
+        int end = from;
+        while (end < text.length() && text.charAt(end) != '\n' && text.charAt(end) != '\r') {
+            end++;
+        }
+        return end;
+    }
+
+    private static int next(String text, int lineEnd) {
+        int at = lineEnd;
+        if (at < text.length() && text.charAt(at) == '\r') {
+            at++;
+        }
+        if (at < text.length() && text.charAt(at) == '\n') {
+            at++;
+        }
+        return at;
     }
 }

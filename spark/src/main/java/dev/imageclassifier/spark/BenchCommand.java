@@ -18,7 +18,6 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.function.LongSupplier;
 import java.util.stream.Stream;
 
 @Command(name = "bench", mixinStandardHelpOptions = true,
@@ -86,12 +85,17 @@ final class BenchCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static Measured measure(LongSupplier work) {
+    /** Work that counts its images. */
+    private interface Work {
+        long images() throws Exception;
+    }
+
+    private static Measured measure(Work work) throws Exception {
         com.sun.management.OperatingSystemMXBean os =
                 (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         long cpu = os.getProcessCpuTime();
         long start = System.nanoTime();
-        long images = work.getAsLong();
+        long images = work.images();
         return new Measured(images, (System.nanoTime() - start) / 1e9, (os.getProcessCpuTime() - cpu) / 1e9);
     }
 

@@ -1,23 +1,27 @@
 package dev.imageclassifier.spark;
 
-import org.apache.spark.sql.DataFrameReader;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.DataFrameWriter;
 import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.util.LongAccumulator;
 
+import java.io.IOException;
+import java.util.List;
 import java.util.Locale;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.to_json;
 
 /**
- * Batch classification: every file under a path or glob on any Hadoop file system, read with Spark's
- * {@code binaryFile} source, classified by the executors' shared classifier, written as Parquet (or CSV,
- * JSON) with one row per file.
+ * Batch classification: every file under a path or glob on any Hadoop file system (listed on the driver by
+ * {@link InputFiles}: hidden names, empty files and broken links included, never skipped), read and
+ * classified by the executors' shared classifier, written as Parquet (or CSV, JSON) with one row per file.
  */
 public final class ClassifyJob {
 
@@ -29,7 +33,7 @@ public final class ClassifyJob {
      * @param model         the classifier file (see {@link ShippedFile})
      * @param output        the output folder
      * @param pathFilter    glob on file names ({@code *.jpg}); null for every file
-     * @param imagesPerTask how many small images a task reads (Spark packs files into tasks by size)
+     * @param imagesPerTask about how many files a task reads
      */
     public record Settings(String input, String model, String output, Format format, int topK, int batchSize,
                            int imagesPerTask, String pathFilter, boolean overwrite) {
@@ -46,35 +50,45 @@ public final class ClassifyJob {
     private ClassifyJob() {
     }
 
-    public static Summary run(SparkSession spark, Settings settings) {
+    /** The output folder exists and replacing it was not asked for. */
+    public static final class OutputExistsException extends IOException {
+        OutputExistsException(String output) {
+            super(output + " already exists");
+        }
+    }
+
+    public static Summary run(SparkSession spark, Settings settings) throws IOException {
         long start = System.nanoTime();
+        Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+        if (!settings.overwrite()) {
+            Path output = new Path(settings.output());
+            if (output.getFileSystem(hadoop).exists(output)) {
+                throw new OutputExistsException(settings.output());
+            }
+        }
         ShippedFile model = ShippedFile.ship(spark, settings.model());
-        Dataset<Row> files = readFiles(spark, settings).select("path", "content");
+        List<InputFiles.Entry> entries = InputFiles.list(hadoop, settings.input(), settings.pathFilter());
+        JavaSparkContext context = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        JavaRDD<InputFiles.Entry> files = context.parallelize(entries,
+                tasks(entries.size(), settings.imagesPerTask(), context.defaultParallelism()));
         LongAccumulator images = spark.sparkContext().longAccumulator("images");
         LongAccumulator errors = spark.sparkContext().longAccumulator("errors");
-        Dataset<Row> classified = files.mapPartitions(
-                new PartitionClassifier(model, settings.topK(), settings.batchSize(), images, errors),
-                Encoders.row(PartitionClassifier.SCHEMA));
-        writer(classified, settings.format()).mode(settings.overwrite() ? SaveMode.Overwrite : SaveMode.ErrorIfExists)
+        JavaRDD<Row> classified = files.mapPartitions(new PartitionClassifier(model, context.broadcast(new InputFiles.Conf(hadoop)),
+                settings.topK(), settings.batchSize(), images, errors));
+        writer(spark.createDataFrame(classified, PartitionClassifier.SCHEMA), settings.format())
+                .mode(settings.overwrite() ? SaveMode.Overwrite : SaveMode.ErrorIfExists)
                 .save(settings.output());
         double seconds = (System.nanoTime() - start) / 1e9;
-        return new Summary(images.value(), errors.value(), files.rdd().getNumPartitions(), seconds);
+        return new Summary(images.value(), errors.value(), files.getNumPartitions(), seconds);
     }
 
     /**
-     * The files as {@code binaryFile} rows. Spark packs small files into a task up to
-     * {@code maxPartitionBytes}, counting each file as at least {@code openCostInBytes}: that cost is set
-     * so a task gets about {@code imagesPerTask} small images (few output files, little per-task overhead),
-     * while Spark still makes at least one task per core when there are fewer images.
+     * How many tasks: about {@code imagesPerTask} files each (few output files, little per-task overhead),
+     * but at least one per core while there are files enough.
      */
-    static Dataset<Row> readFiles(SparkSession spark, Settings settings) {
-        long maxPartitionBytes = spark.sessionState().conf().filesMaxPartitionBytes();
-        spark.conf().set("spark.sql.files.openCostInBytes", Math.max(1, maxPartitionBytes / settings.imagesPerTask()));
-        DataFrameReader reader = spark.read().format("binaryFile").option("recursiveFileLookup", "true");
-        if (settings.pathFilter() != null) {
-            reader = reader.option("pathGlobFilter", settings.pathFilter());
-        }
-        return reader.load(settings.input());
+    static int tasks(int files, int imagesPerTask, int cores) {
+        int byCount = (int) Math.ceil(files / (double) imagesPerTask);
+        return Math.max(1, Math.min(files, Math.max(byCount, cores)));
     }
 
     private static DataFrameWriter<Row> writer(Dataset<Row> rows, Format format) {

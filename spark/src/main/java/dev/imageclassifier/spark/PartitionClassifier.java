@@ -5,7 +5,9 @@ import dev.imageclassifier.InferenceException;
 import dev.imageclassifier.Prediction;
 import dev.imageclassifier.ScoredLabel;
 import dev.imageclassifier.InvalidImageException;
-import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
@@ -16,12 +18,12 @@ import java.util.Iterator;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Classifies one partition of {@code (path, content)} rows with the executor's shared classifier: one
- * output row per file, {@code (path, predicted_class, confidence, top_k, error)}. A file that is not a
- * usable image becomes a row with its {@code error} and no prediction; only a failure of the model
- * itself fails the task.
+ * Classifies one partition of listed files with the executor's shared classifier: each file is read here
+ * and becomes one output row, {@code (path, predicted_class, confidence, top_k, error)}. A file that cannot
+ * be read, is empty or is not a usable image becomes a row with its {@code error} and no prediction; only a
+ * failure of the model itself fails the task.
  */
-final class PartitionClassifier implements MapPartitionsFunction<Row, Row> {
+final class PartitionClassifier implements FlatMapFunction<Iterator<InputFiles.Entry>, Row> {
 
     /** One label of the top-k. */
     static final StructType SCORED_LABEL = new StructType()
@@ -37,13 +39,16 @@ final class PartitionClassifier implements MapPartitionsFunction<Row, Row> {
             .add("error", DataTypes.StringType, true);
 
     private final ShippedFile model;
+    private final Broadcast<InputFiles.Conf> hadoopConf;
     private final int topK;
     private final int batchSize;
     private final LongAccumulator images;
     private final LongAccumulator errors;
 
-    PartitionClassifier(ShippedFile model, int topK, int batchSize, LongAccumulator images, LongAccumulator errors) {
+    PartitionClassifier(ShippedFile model, Broadcast<InputFiles.Conf> hadoopConf, int topK, int batchSize, LongAccumulator images,
+                        LongAccumulator errors) {
         this.model = model;
+        this.hadoopConf = hadoopConf;
         this.topK = topK;
         this.batchSize = batchSize;
         this.images = images;
@@ -51,26 +56,31 @@ final class PartitionClassifier implements MapPartitionsFunction<Row, Row> {
     }
 
     @Override
-    public Iterator<Row> call(Iterator<Row> files) {
+    public Iterator<Row> call(Iterator<InputFiles.Entry> files) {
         ImageClassifier classifier = ExecutorResources.classifier(model.localPath(), batchSize);
-        return new AheadIterator<>(files, 4 * batchSize, new AheadIterator.Step<Row, Prediction, Row>() {
+        Configuration conf = hadoopConf.value().value();
+        return new AheadIterator<>(files, 4 * batchSize, new AheadIterator.Step<InputFiles.Entry, Prediction, Row>() {
             @Override
-            public CompletableFuture<Prediction> start(Row file) {
-                return classifier.submit((byte[]) file.get(1));
+            public CompletableFuture<Prediction> start(InputFiles.Entry file) {
+                try {
+                    return classifier.submit(InputFiles.read(file, conf));
+                } catch (InputFiles.Unreadable e) {
+                    return CompletableFuture.failedFuture(e);
+                }
             }
 
             @Override
-            public Row finish(Row file, Prediction prediction, Throwable failure) {
+            public Row finish(InputFiles.Entry file, Prediction prediction, Throwable failure) {
                 images.add(1);
-                if (failure instanceof InvalidImageException) {
+                if (failure instanceof InvalidImageException || failure instanceof InputFiles.Unreadable) {
                     errors.add(1);
-                    return RowFactory.create(file.getString(0), null, null, null, failure.getMessage());
+                    return RowFactory.create(file.path(), null, null, null, failure.getMessage());
                 }
                 if (failure != null) {
-                    throw new InferenceException(file.getString(0) + ": " + failure.getMessage(), failure);
+                    throw new InferenceException(file.path() + ": " + failure.getMessage(), failure);
                 }
                 Row[] top = prediction.top(topK).stream().map(PartitionClassifier::row).toArray(Row[]::new);
-                return RowFactory.create(file.getString(0), prediction.label(), prediction.confidence(), top, null);
+                return RowFactory.create(file.path(), prediction.label(), prediction.confidence(), top, null);
             }
         });
     }

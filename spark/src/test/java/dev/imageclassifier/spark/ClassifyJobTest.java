@@ -22,14 +22,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ClassifyJobTest {
 
     private static final List<String> CORRUPT = List.of("corrupt/truncated.jpg", "corrupt/notes.jpg", "corrupt/header-only.png",
-            "corrupt/noise.bin");
+            "corrupt/noise.bin", "corrupt/empty.jpg");
 
     @TempDir
     static Path dir;
 
     private static Path images;
 
-    /** 200 real Caltech-101 photos (two per class of the first 100 classes) and four files that are no image. */
+    /** 200 real Caltech-101 photos (two per class of the first 100 classes) and five files that are no image. */
     @BeforeAll
     static void images() throws IOException {
         images = Files.createDirectories(dir.resolve("images"));
@@ -51,7 +51,7 @@ class ClassifyJobTest {
         Files.write(corrupt.resolve("truncated.jpg"), Arrays.copyOf(jpeg, 600));
         Files.writeString(corrupt.resolve("notes.jpg"), "these are not pixels", StandardCharsets.UTF_8);
         Files.write(corrupt.resolve("header-only.png"), new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'});
-        Files.write(corrupt.resolve("empty.jpg"), new byte[0]); // Spark's file source never reads zero-byte files
+        Files.write(corrupt.resolve("empty.jpg"), new byte[0]); // Spark's file sources skip zero-byte files: classify does not
         byte[] noise = new byte[4096];
         new java.util.Random(7).nextBytes(noise);
         Files.write(corrupt.resolve("noise.bin"), noise);
@@ -66,9 +66,10 @@ class ClassifyJobTest {
         for (Row row : TestSpark.session().read().parquet(out.toString()).collectAsList()) {
             rows.put(images.relativize(Path.of(java.net.URI.create(row.getString(0)))).toString(), row);
         }
-        assertThat(rows).hasSize(204).containsKeys(CORRUPT.toArray(String[]::new)).doesNotContainKey("corrupt/empty.jpg");
-        assertThat(summary.images()).isEqualTo(204);
-        assertThat(summary.errors()).isEqualTo(4);
+        assertThat(rows).hasSize(205).containsKeys(CORRUPT.toArray(String[]::new));
+        assertThat(rows.get("corrupt/empty.jpg").getString(4)).isEqualTo("the file is empty (0 bytes)");
+        assertThat(summary.images()).isEqualTo(205);
+        assertThat(summary.errors()).isEqualTo(5);
         assertThat(summary.partitions()).isGreaterThanOrEqualTo(2); // both cores get work
         for (String name : CORRUPT) {
             Row row = rows.get(name);
@@ -110,6 +111,76 @@ class ClassifyJobTest {
             assertThat(row.<String>getAs("top_k")).startsWith("[{\"label\":\"accordion\",\"confidence\":");
         });
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> ClassifyJob.run(TestSpark.session(), settings))
-                .hasMessageContaining("already exists");
+                .isInstanceOf(ClassifyJob.OutputExistsException.class).hasMessage(out + " already exists");
+    }
+
+    /**
+     * Issue 21, hole 8: Spark's file sources skip names starting with . or _ (Hadoop's hidden files), zero-byte
+     * files, and Hadoop's local listing drops broken symbolic links: every one of them gets its row here.
+     */
+    @Test
+    void everyFileGetsARowHiddenNamesEmptyFilesAndBrokenLinksIncluded() throws Exception {
+        Path folder = Files.createDirectories(dir.resolve("odd-names"));
+        Path photo = images.resolve("accordion").resolve(Files.list(images.resolve("accordion")).sorted().findFirst().orElseThrow()
+                .getFileName());
+        Files.copy(photo, folder.resolve(".hidden.jpg"));
+        Files.copy(photo, folder.resolve("_underscore.jpg"));
+        Files.copy(photo, Files.createDirectories(folder.resolve("_temporary")).resolve("inside.jpg"));
+        Files.copy(photo, folder.resolve("plain.jpg"));
+        Files.write(folder.resolve("zero.jpg"), new byte[0]);
+        Files.createSymbolicLink(folder.resolve("broken.jpg"), folder.resolve("no-such-target.jpg"));
+        Path out = dir.resolve("odd-names.json");
+        ClassifyJob.Summary summary = ClassifyJob.run(TestSpark.session(), new ClassifyJob.Settings(folder.toString(),
+                TestSpark.MODEL.toString(), out.toString(), ClassifyJob.Format.JSON, 3, 4, 128, null, false));
+        Map<String, Row> rows = new HashMap<>();
+        for (Row row : TestSpark.session().read().json(out.toString()).collectAsList()) {
+            rows.put(folder.relativize(Path.of(java.net.URI.create(row.<String>getAs("path")))).toString(), row);
+        }
+        assertThat(rows).containsOnlyKeys(".hidden.jpg", "_underscore.jpg", "_temporary/inside.jpg", "plain.jpg", "zero.jpg",
+                "broken.jpg");
+        for (String name : List.of(".hidden.jpg", "_underscore.jpg", "_temporary/inside.jpg", "plain.jpg")) {
+            assertThat(rows.get(name).<String>getAs("predicted_class")).as(name).isEqualTo("accordion");
+            assertThat(rows.get(name).<String>getAs("error")).as(name).isNull();
+        }
+        assertThat(rows.get("zero.jpg").<String>getAs("error")).isEqualTo("the file is empty (0 bytes)");
+        assertThat(rows.get("broken.jpg").<String>getAs("error"))
+                .isEqualTo("a broken symbolic link (its target " + folder.resolve("no-such-target.jpg") + " does not exist)");
+        assertThat(rows.get("broken.jpg").<String>getAs("predicted_class")).isNull();
+        assertThat(summary.images()).isEqualTo(6);
+        assertThat(summary.errors()).isEqualTo(2);
+
+        // --pattern still filters names, hidden ones included
+        Path jpegs = dir.resolve("odd-names-pattern.parquet");
+        assertThat(ClassifyJob.run(TestSpark.session(), new ClassifyJob.Settings(folder.toString(), TestSpark.MODEL.toString(),
+                jpegs.toString(), ClassifyJob.Format.PARQUET, 3, 4, 128, "_*.jpg", false)).images()).isEqualTo(1); // _underscore.jpg
+    }
+
+    @Test
+    void aboutImagesPerTaskFilesATaskButOneTaskPerCoreAtLeast() {
+        assertThat(ClassifyJob.tasks(205, 128, 2)).isEqualTo(2);
+        assertThat(ClassifyJob.tasks(10_000, 1024, 2)).isEqualTo(10);
+        assertThat(ClassifyJob.tasks(3, 1024, 8)).isEqualTo(3);
+        assertThat(ClassifyJob.tasks(0, 1024, 8)).isEqualTo(1);
+    }
+
+    /** The one-line error names the flag, not Spark's save mode. */
+    @Test
+    void anExistingOutputNamesTheFlagThatReplacesIt() throws Exception {
+        Path out = Files.createDirectories(dir.resolve("taken"));
+        TestSpark.session(); // the command uses the running session and leaves it running
+        java.io.PrintStream stderr = System.err;
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        int code;
+        try {
+            System.setErr(new java.io.PrintStream(err, true, StandardCharsets.UTF_8));
+            code = SparkMain.execute("classify", images.resolve("accordion").toString(), "-o", out.toString(),
+                    "--model", TestSpark.MODEL.toString());
+        } finally {
+            System.setErr(stderr);
+        }
+        assertThat(code).isEqualTo(1);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("error: " + out + " already exists; --overwrite replaces it")
+                .doesNotContainIgnoringCase("mode");
+        assertThat(TestSpark.session().sparkContext().isStopped()).isFalse();
     }
 }
