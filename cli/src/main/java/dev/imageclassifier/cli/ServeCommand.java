@@ -86,12 +86,12 @@ public final class ServeCommand implements Callable<Integer> {
 
     @Option(names = "--shutdown-timeout-s", paramLabel = "S",
             defaultValue = "${env:API_SHUTDOWN_TIMEOUT_S:-" + ServeSettings.DEFAULT_SHUTDOWN_TIMEOUT_S + "}",
-            description = "On SIGTERM, longest wait for requests in flight (env API_SHUTDOWN_TIMEOUT_S; default ${DEFAULT-VALUE}).")
+            description = "On SIGTERM, longest wait for requests in flight; those still in flight then get 503 and serve exits 1 (env API_SHUTDOWN_TIMEOUT_S; default ${DEFAULT-VALUE}).")
     long shutdownTimeoutS;
 
     @Option(names = "--upload-grace-s", paramLabel = "S",
             defaultValue = "${env:API_UPLOAD_GRACE_S:-" + ServeSettings.DEFAULT_UPLOAD_GRACE_S + "}",
-            description = "Seconds a request body may take before its rate is checked; a body that has not started by then gets 408 (env API_UPLOAD_GRACE_S; default ${DEFAULT-VALUE}).")
+            description = "Seconds a request body may take before its rate is checked; a body that has not started by then, or that stops arriving for as long, gets 408 (env API_UPLOAD_GRACE_S; default ${DEFAULT-VALUE}).")
     long uploadGraceS;
 
     @Option(names = "--min-upload-rate", paramLabel = "SIZE", converter = ByteSize.class,

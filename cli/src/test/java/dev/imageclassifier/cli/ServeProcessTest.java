@@ -19,7 +19,7 @@ import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** {@code serve} as a process supervisors run: SIGTERM drains and exits 0. */
+/** {@code serve} as a process supervisors run: SIGTERM drains and exits 0, or 1 when it had to cut requests off. */
 @DisplayNameGeneration(DisplayNameGenerator.ReplaceUnderscores.class)
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
 class ServeProcessTest {
@@ -46,6 +46,36 @@ class ServeProcessTest {
             assertThat(server.waitFor(60, TimeUnit.SECONDS)).isTrue();
             assertThat(server.exitValue()).as(Files.readString(log)).isZero();
             assertThat(Files.readString(log)).contains("Stopped");
+        } finally {
+            server.destroyForcibly();
+        }
+    }
+
+    /**
+     * Issue 21, hole 3: an upload still on its way when the shutdown grace runs out used to lose its connection with
+     * no answer, and serve exited 0. It gets 503, and serve exits 1.
+     */
+    @Test
+    void sigterm_with_an_upload_still_on_its_way_after_the_grace_answers_it_503_and_exits_1() throws Exception {
+        Path log = dir.resolve("serve.log");
+        Process server = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx512m", "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+                "serve", "--host", "127.0.0.1", "--port", "0", "--model", "model/classifier.onnx", "--shutdown-timeout-s", "1"))
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        try (java.net.Socket upload = new java.net.Socket("127.0.0.1", awaitPort(log, server))) {
+            upload.setSoTimeout(30_000);
+            // Headers and part of a 100 KB body, then nothing: in flight for the 10 s upload grace, past the shutdown's 1 s.
+            upload.getOutputStream().write(("POST /predict HTTP/1.1\r\nHost: localhost\r\nContent-Type: multipart/form-data; "
+                    + "boundary=B\r\nContent-Length: 100000\r\n\r\n--B\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            upload.getOutputStream().flush();
+            Thread.sleep(300); // the server takes the request up
+
+            server.destroy(); // SIGTERM
+            String answer = new String(upload.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(answer).startsWith("HTTP/1.1 503").contains("Retry-After: 1", "The server is shutting down");
+            assertThat(server.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(server.exitValue()).as(Files.readString(log)).isEqualTo(1);
+            assertThat(Files.readString(log)).contains("requests cut off by the 1 s shutdown timeout");
         } finally {
             server.destroyForcibly();
         }

@@ -25,7 +25,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The HTTP API, compatible with the reference FastAPI/PyTorch service: every route and error mapper is registered in
@@ -44,6 +43,7 @@ public final class ApiServer implements AutoCloseable {
     private final ClasspathFiles files = new ClasspathFiles();
     private final GracefulHandler graceful = new GracefulHandler();
     private final UploadReceiver receiver;
+    private final ShutdownDrain drain;
     private final Javalin app;
 
     private ApiServer(ServeSettings settings, ServeMetrics metrics) {
@@ -51,6 +51,7 @@ public final class ApiServer implements AutoCloseable {
         this.metrics = metrics;
         this.uploads = new Uploads(settings.maxBodyBytes());
         this.receiver = new UploadReceiver(settings.maxBodyBytes(), settings.receiving(), metrics::refusedUpload);
+        this.drain = new ShutdownDrain(graceful, receiver);
         metrics.gauge("http.server.uploads.receiving.bytes", "Memory held by request bodies on their way", receiver::memoryInUse);
         metrics.gauge("http.server.requests.active", "HTTP requests being handled now", graceful::getCurrentRequestCount);
         this.app = Javalin.create(config -> {
@@ -66,7 +67,8 @@ public final class ApiServer implements AutoCloseable {
             config.jetty.multipartConfig.maxFileSize(settings.maxBodyBytes(), SizeUnit.BYTES);
             config.jetty.multipartConfig.maxTotalRequestSize(settings.maxBodyBytes(), SizeUnit.BYTES);
             config.jetty.multipartConfig.maxInMemoryFileSize((int) settings.maxBodyBytes() + 1, SizeUnit.BYTES);
-            // SIGTERM: stop accepting, let requests in flight finish, answer 503 to new ones on open connections.
+            // SIGTERM: stop accepting, let requests in flight finish, answer 503 to new ones on open connections,
+            // and to those still in flight when the grace is over (ShutdownDrain).
             // Bodies are received before the routes run, without a thread each (Javalin attaches its servlet
             // handler inside the innermost wrapper: graceful → receiver → routes).
             config.jetty.modifyServer(server -> {
@@ -74,6 +76,7 @@ public final class ApiServer implements AutoCloseable {
                 graceful.setHandler(receiver);
                 server.setHandler(graceful);
                 server.setErrorHandler(new JsonErrorHandler());
+                drain.attach(server);
             });
             config.requestLogger.http(metrics::record);
 
@@ -142,6 +145,11 @@ public final class ApiServer implements AutoCloseable {
         return graceful.getCurrentRequestCount();
     }
 
+    /** Jetty's server (tests shorten its idle timeout). */
+    org.eclipse.jetty.server.Server jetty() {
+        return drain.server();
+    }
+
     /** The port actually bound (useful with port 0). */
     public int port() {
         return app.port();
@@ -168,7 +176,7 @@ public final class ApiServer implements AutoCloseable {
             ctx.json(PredictionJson.of(explanation.prediction(), topK, start).with(ExplanationJson.of(explanation)));
             return;
         }
-        Prediction prediction = await(classifier.trySubmit(upload.bytes(), deadline), deadline);
+        Prediction prediction = drain.await(classifier.trySubmit(upload.bytes(), deadline), deadline);
         ctx.json(PredictionJson.of(prediction, topK, start));
     }
 
@@ -183,15 +191,16 @@ public final class ApiServer implements AutoCloseable {
         ctx.contentType("image/png").result(classifier.heatmapPng(upload.bytes(), explanation));
     }
 
-    private static Explanation explain(ImageClassifier classifier, Upload upload, ExplainRequest explain, long deadline) throws Exception {
+    private Explanation explain(ImageClassifier classifier, Upload upload, ExplainRequest explain, long deadline) throws Exception {
         try {
-            return await(classifier.trySubmitExplained(upload.bytes(), explain.label(), deadline), deadline);
+            return drain.await(classifier.trySubmitExplained(upload.bytes(), explain.label(), deadline), deadline);
         } catch (InvalidModelException e) {
-            throw new HttpResponseException(501, "Not Implemented: " + e.getMessage());
+            LOG.warn("Cannot explain with this model", e);
+            throw new HttpResponseException(501, "Not Implemented: this model cannot explain its predictions; the server's log has the reason");
         }
     }
 
-    private void predictBatch(Context ctx) {
+    private void predictBatch(Context ctx) throws Exception {
         long start = System.nanoTime();
         ImageClassifier classifier = classifier();
         int topK = topK(ctx);
@@ -209,9 +218,12 @@ public final class ApiServer implements AutoCloseable {
         for (int i = 0; i < files.size(); i++) {
             String name = files.get(i).filename();
             try {
-                Prediction prediction = await(pending.get(i), deadline);
+                Prediction prediction = drain.await(pending.get(i), deadline);
                 results.add(BatchItemJson.success(name, PredictionJson.of(prediction, topK, start)));
             } catch (Exception e) {
+                if (drain.isCutOff()) {
+                    throw e; // the whole request is answered 503: the server is going away
+                }
                 Problem problem = Problem.of(e);
                 if (problem.isServerBug()) {
                     LOG.error("Batch item {} failed", name, e);
@@ -234,30 +246,20 @@ public final class ApiServer implements AutoCloseable {
         throw new ServiceUnavailableResponse("Model not loaded: " + ((ServedModel.Unavailable) current).reason());
     }
 
-    /** {@code ?top_k=N}: 0 when absent; more than the number of classes means all of them. */
+    /** {@code ?top_k=N}: 0 when absent; digits only, as sent (no sign, no spaces); more than the classes means all of them. */
     private int topK(Context ctx) {
         String value = ctx.queryParam("top_k");
         if (value == null) {
             return 0;
         }
-        try {
-            int k = Integer.parseInt(value.trim());
-            if (k >= 1) {
-                return Math.min(k, classifier().labels().size());
+        if (value.matches("[0-9]{1,100}")) {
+            java.math.BigInteger k = new java.math.BigInteger(value);
+            if (k.signum() > 0) {
+                return k.min(java.math.BigInteger.valueOf(classifier().labels().size())).intValue();
             }
-        } catch (NumberFormatException e) {
-            // reported below
         }
-        throw new BadRequestResponse("top_k must be a positive integer, got '" + value + "'");
-    }
-
-    /** Waits until the deadline; the batcher drops the job itself once the deadline has passed. */
-    private static <T> T await(CompletableFuture<T> future, long deadline) throws Exception {
-        try {
-            return future.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-        } catch (java.util.concurrent.ExecutionException e) {
-            throw e.getCause() instanceof Exception cause ? cause : e;
-        }
+        throw new BadRequestResponse("top_k must be a positive whole number written in digits only (no sign or spaces), got '"
+                + value + "'");
     }
 
     /**
@@ -269,28 +271,29 @@ public final class ApiServer implements AutoCloseable {
         config.routes.head(path, handler);
     }
 
-    /** Graceful stop: Jetty waits for requests in flight, then the model finishes its queue and is freed. */
+    /** Graceful stop: see {@link #stop()}. */
     @Override
     public void close() {
         stop();
     }
 
     /**
-     * {@link #close()}, telling whether the drain was clean: true when every request in flight was answered
-     * within the shutdown timeout.
+     * Stops: requests in flight get the shutdown timeout to finish, those still in flight then get 503 (see
+     * {@link ShutdownDrain}); then the model finishes its queue and is freed. Tells whether the drain was clean:
+     * false when some requests were cut off.
      */
     public boolean stop() {
         LOG.info("Shutting down: finishing requests in flight");
+        long cutOff = drain.drain(settings.shutdownTimeout());
         try {
             app.stop();
         } catch (RuntimeException e) {
-            LOG.warn("Jetty did not stop cleanly: {}", e.getMessage());
+            LOG.warn("Jetty did not stop cleanly", e);
         }
-        long unfinished = graceful.getCurrentRequestCount();
         model.close();
         metrics.close();
-        if (unfinished > 0) {
-            LOG.warn("Stopped with {} requests unanswered after the {} s shutdown timeout", unfinished, settings.shutdownTimeout().toSeconds());
+        if (cutOff > 0) {
+            LOG.warn("Stopped with {} requests cut off by the {} s shutdown timeout", cutOff, settings.shutdownTimeout().toSeconds());
             return false;
         }
         LOG.info("Stopped");

@@ -8,8 +8,9 @@ import java.util.Locale;
 
 /**
  * What a request asks to have explained: {@code explain=true} for the top class, {@code explain_class=LABEL}
- * for another one (which implies {@code explain}). Checked before the upload is read, so a bad query
- * costs no decoding.
+ * for another one (which implies {@code explain}; {@code explain=false} beside it is a contradiction, a 400).
+ * Values are taken as sent: {@code true}, {@code false}, {@code 1} or {@code 0} (any case), no spaces. Checked
+ * before the upload is read, so a bad query costs no decoding.
  *
  * @param label the class to explain, or null for the top one
  */
@@ -23,9 +24,14 @@ record ExplainRequest(boolean wanted, String label) {
         String label = ctx.queryParam("explain_class");
         boolean wanted = always || label != null;
         if (explain != null) {
-            switch (explain.trim().toLowerCase(Locale.ROOT)) {
+            switch (explain.toLowerCase(Locale.ROOT)) {
                 case "true", "1" -> wanted = true;
-                case "false", "0" -> { }
+                case "false", "0" -> {
+                    if (label != null) {
+                        throw new BadRequestResponse("explain=" + explain + " contradicts explain_class, which asks for an "
+                                + "explanation: leave out explain, or set it to true");
+                    }
+                }
                 default -> throw new BadRequestResponse("explain must be true or false, got '" + explain + "'");
             }
         }

@@ -18,6 +18,9 @@ public record Problem(int status, String detail) {
     /** Seconds a client should wait before retrying a 503. */
     public static final String RETRY_AFTER_SECONDS = "1";
 
+    /** The detail of a request cut off by the end of the shutdown grace (or refused while stopping). */
+    public static final String SHUTTING_DOWN = "The server is shutting down; try again later";
+
     public static Problem of(Throwable error) {
         Throwable e = unwrap(error);
         if (e instanceof InvalidImageException invalid) {
@@ -33,7 +36,7 @@ public record Problem(int status, String detail) {
             return new Problem(503, "Timed out waiting for the model; try again later");
         }
         if (e instanceof CancellationException) {
-            return new Problem(503, "The server is shutting down; try again later");
+            return new Problem(503, SHUTTING_DOWN);
         }
         return new Problem(500, "Internal server error");
     }

@@ -86,7 +86,7 @@ public final class ServeMetrics implements AutoCloseable {
     /** Counts a request body refused before the routes saw it ({@code slow}, {@code too_large}, {@code busy}). */
     public void refusedUpload(String reason) {
         io.micrometer.core.instrument.Counter.builder("http.server.uploads.refused")
-                .description("Request bodies refused before the routes: too slow, too large, or no memory left for them")
+                .description("Request bodies refused before the routes: too slow or stalled, too large, no memory left for them, or cut off by the shutdown")
                 .tag("reason", reason).register(registry).increment();
     }
 

@@ -15,7 +15,7 @@ import java.time.Duration;
  * @param maxBodyBytes     largest request body; larger ones get 413 before they are read
  * @param maxBatchFiles    most files in one {@code /predict/batch} request
  * @param requestTimeout   how long a request may wait for its answer before it gets 503
- * @param shutdownTimeout  how long SIGTERM waits for requests in flight
+ * @param shutdownTimeout  how long SIGTERM waits for requests in flight; those still in flight then get 503
  * @param classifier       image limits, batching, ONNX Runtime threads and device
  * @param receiving        how request bodies are received: slowest rate, memory for bodies on their way
  */
@@ -36,7 +36,8 @@ public record ServeSettings(String host, int port, Path model, long maxBodyBytes
     /**
      * How request bodies are received (see {@link UploadReceiver}).
      *
-     * @param grace             how long a body may take before its rate is checked (a body that has not started by then fails)
+     * @param grace             how long a body may take before its rate is checked (a body that has not started by then
+     *                          fails), and how long one may stop arriving midway before it fails
      * @param minBytesPerSecond slowest body accepted, averaged since the request began; slower ones get 408
      * @param memoryBytes       memory all bodies on their way may hold together, beyond it 503 + Retry-After; 0 = an
      *                          eighth of the Java heap of the serving process

@@ -14,16 +14,23 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Takes the uploaded files out of a multipart request whose body {@link UploadReceiver} has already received
  * (within the size limit); the multipart parser keeps every part in memory (see {@link ApiServer}), so
- * uploads never touch the disk. Missing, misnamed and malformed uploads become 400s worded for people.
+ * uploads never touch the disk. Missing, misnamed and malformed uploads become 400s worded for people: in our
+ * own words, never the parser's exception messages (those go to the log, at debug).
  */
 final class Uploads {
 
+    private static final Logger LOG = LoggerFactory.getLogger(Uploads.class);
+
     /** The reference FastAPI service's wording, kept exactly: clients compare it. */
     static final String NO_FILE = "No file uploaded";
+
+    private static final String MALFORMED = "Malformed multipart/form-data body";
 
     /**
      * Where the multipart parser would spill large parts. It never does (parts stay in memory, see
@@ -77,15 +84,30 @@ final class Uploads {
         try {
             return ctx.uploadedFiles(field);
         } catch (Exception e) {
-            throw malformed(e);
+            throw malformed(ctx, e);
         }
+    }
+
+    /** Whether the parsed body has a part without a name (Javalin's uploadedFiles() fails on it with a NullPointerException). */
+    private static boolean hasNamelessPart(Context ctx) {
+        try {
+            for (jakarta.servlet.http.Part part : ctx.req().getParts()) {
+                if (part.getName() == null) {
+                    return true;
+                }
+            }
+        } catch (Exception e) {
+            return false; // the body did not parse: malformed in another way
+        }
+        return false;
     }
 
     private static byte[] bytes(UploadedFile file) {
         try (InputStream in = file.content()) {
             return in.readAllBytes();
         } catch (IOException e) {
-            throw new BadRequestResponse("Cannot read the upload '" + file.filename() + "': " + e.getMessage());
+            LOG.debug("Cannot read the upload '{}'", file.filename(), e);
+            throw new BadRequestResponse("Cannot read the upload '" + file.filename() + "': the part is damaged");
         }
     }
 
@@ -93,23 +115,31 @@ final class Uploads {
      * Jetty's multipart parser fails with generic exceptions wrapped several times over; its root cause
      * tells oversized part headers ("headers max length exceeded") and size overruns ("max length exceeded",
      * "max file size exceeded") from a broken body. The whole body is within the limit by now ({@link
-     * UploadReceiver}), so an overrun here is one part's.
+     * UploadReceiver}), so an overrun here is one part's. The messages only choose the status: the client reads our
+     * own words, the log (at debug) the parser's.
      */
-    private RuntimeException malformed(Exception e) {
+    private RuntimeException malformed(Context ctx, Exception e) {
         Throwable root = e;
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
         }
-        String reason = root.getMessage() == null ? "the body ended early or is not valid multipart" : root.getMessage();
-        String lower = reason.toLowerCase(Locale.ROOT);
+        LOG.debug("{} {}: malformed multipart body", ctx.method(), ctx.path(), e);
+        // Jetty fails the exchange behind our answer once its parser has failed, and drops the connection: a client
+        // must not send its next request on it.
+        ctx.header("Connection", "close");
+        String lower = root.getMessage() == null ? "" : root.getMessage().toLowerCase(Locale.ROOT);
         if (lower.contains("headers max length exceeded")) {
             return new HttpResponseException(HttpStatus.REQUEST_HEADER_FIELDS_TOO_LARGE.getCode(),
-                    "Request Header Fields Too Large: the headers of a multipart part are over " + reason.replaceAll("\\D+", "") + " bytes");
+                    "Request Header Fields Too Large: the headers of a multipart part are too long");
         }
         if (lower.matches(".*max.*exceeded.*")) {
             return new ContentTooLargeResponse(tooLargeDetail(-1, maxBodyBytes));
         }
-        return new BadRequestResponse("Malformed multipart/form-data body: " + reason);
+        if (hasNamelessPart(ctx)) {
+            return new BadRequestResponse(MALFORMED + ": a part has no name (each part needs a "
+                    + "'Content-Disposition: form-data; name=\"...\"' header)");
+        }
+        return new BadRequestResponse(MALFORMED + ": the body ended early, or its parts are not valid multipart");
     }
 
     /** The 413 detail: the size when known (negative when not), and the limit. */

@@ -112,11 +112,11 @@ class ApiServerTest {
     }
 
     @ParameterizedTest(name = "top_k={0} is 400")
-    @org.junit.jupiter.params.provider.ValueSource(strings = {"0", "-2", "three", "1.5"})
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"0", "-2", "three", "1.5", "%203", "3%20", "%2B5", "0x5", ""})
     void a_top_k_that_is_not_a_positive_integer_is_400(String topK) {
         HttpResponse<String> response = api.upload("/predict?top_k=" + topK, "file", "a.jpg", "image/jpeg", TestImages.caltech("watch"));
         assertThat(response.statusCode()).isEqualTo(400);
-        assertThat(TestServer.json(response).get("detail").asText()).contains("top_k");
+        assertThat(TestServer.json(response).get("detail").asText()).contains("top_k must be a positive whole number");
     }
 
     static Stream<Arguments> formats() {

@@ -7,12 +7,17 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -72,6 +77,31 @@ class ErrorDetailTest {
             assertThat(response.statusCode()).isEqualTo(400);
             String detail = TestServer.json(response).get("detail").asText();
             assertThat(detail).startsWith("Cannot decode TIFF image").doesNotMatch(INTERNALS);
+        }
+    }
+
+    /**
+     * Issue 21, hole 2: a part without a name made Javalin fail with a NullPointerException whose message (naming
+     * {@code jakarta.servlet.http.Part.getName()}) was the 400's detail. Every malformed body gets our own words.
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"/predict", "/predict/batch", "/predict/heatmap.png"})
+    void malformed_multipart_bodies_are_400_in_our_own_words(String route) {
+        Map<String, String> bodies = Map.of(
+                "--B\r\nContent-Type: image/jpeg\r\n\r\nabc\r\n--B--", "a part has no name",
+                "--B\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.jpg\"\r\n\r\nabc", "the body ended early",
+                "--B\r\nContent-Disposition: form-data; name=\"files\"; filename=\"a.jpg\"\r\n\r\nabc", "the body ended early",
+                "no boundary in sight", "Malformed multipart/form-data body",
+                "--B\r\n\r\n\r\n--B--", "a part has no name");
+        try (TestServer api = TestServer.start()) {
+            bodies.forEach((body, expected) -> {
+                HttpResponse<String> response = api.send(HttpRequest.newBuilder(api.uri(route))
+                        .header("Content-Type", "multipart/form-data; boundary=B").POST(HttpRequest.BodyPublishers.ofString(body)));
+                String detail = TestServer.json(response).get("detail").asText();
+                assertThat(response.statusCode()).as(body + " -> " + detail).isEqualTo(400);
+                assertThat(detail).as(body).startsWith("Malformed multipart/form-data body").contains(expected)
+                        .doesNotMatch(INTERNALS).doesNotContain("jakarta", "getName", "null");
+            });
         }
     }
 

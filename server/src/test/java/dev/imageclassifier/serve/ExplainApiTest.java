@@ -96,6 +96,25 @@ class ExplainApiTest {
         }
     }
 
+    /** Issue 21: explain=false beside explain_class used to explain anyway; the contradiction is a 400. */
+    @Test
+    void explain_false_beside_explain_class_is_a_400_contradiction() {
+        for (String path : java.util.List.of("/predict", "/predict/heatmap.png")) {
+            for (String falseValue : java.util.List.of("false", "0", "FALSE")) {
+                HttpResponse<String> response = api.upload(path + "?explain=" + falseValue + "&explain_class=watch", "file",
+                        "a.jpg", "image/jpeg", TestImages.caltech("watch"));
+                assertThat(response.statusCode()).as(path).isEqualTo(400);
+                assertThat(TestServer.json(response).get("detail").asText()).contains("contradicts explain_class");
+            }
+        }
+    }
+
+    @Test
+    void an_explain_with_spaces_is_400_like_a_top_k_with_spaces() {
+        HttpResponse<String> response = api.upload("/predict?explain=%20true", "file", "a.jpg", "image/jpeg", TestImages.caltech("watch"));
+        assertThat(response.statusCode()).isEqualTo(400);
+    }
+
     @Test
     void an_explain_that_is_not_true_or_false_is_400() {
         HttpResponse<String> response = api.upload("/predict?explain=maybe", "file", "a.jpg", "image/jpeg", TestImages.caltech("watch"));
