@@ -25,8 +25,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * Slow-client load check against a server on this machine (loopback only; bounded in time and connections).
  * Holds N connections that each send {@code POST /predict} headers with {@code Content-Length: 1000000} and then
- * either one body byte a second ({@code --mode slow-body}) or nothing ({@code --mode silent-headers}), or none of
- * them ({@code --mode none}, the control measured beside them); a closed
+ * either one body byte a second ({@code --mode slow-body}) or nothing ({@code --mode silent-headers}); or that
+ * send the start of those headers and then one more header byte a second ({@code --mode trickled-headers}); or none of
+ * them ({@code --mode none}, the control measured beside them). {@code --from 127.0.0.2} opens them from another
+ * loopback address than the probes', as a crowd of one client address would come; a closed
  * connection is reopened, at most 20 × N times in all. Meanwhile it probes {@code GET /health} every 50 ms and
  * sends a normal {@code POST /predict} with a real image every second, and prints their latencies, how the server
  * closed the slow connections, and the server's memory (with {@code --pid}).
@@ -52,13 +54,21 @@ public final class SlowClients {
         byte[] image = Files.readAllBytes(Path.of(options.get("image")));
         long pid = Long.parseLong(options.getOrDefault("pid", "0"));
 
-        SlowConnections slow = new SlowConnections(new InetSocketAddress(base.getHost(), base.getPort()), mode.equals("slow-body"),
-                connections);
+        InetSocketAddress from = new InetSocketAddress(options.getOrDefault("from", "0.0.0.0"), 0);
+        if (!from.getAddress().isAnyLocalAddress() && !from.getAddress().isLoopbackAddress()) {
+            System.err.println("error: --from " + from.getHostString() + " is not a loopback address");
+            System.exit(2);
+        }
+        SlowConnections slow = new SlowConnections(new InetSocketAddress(base.getHost(), base.getPort()), from, mode, connections);
         Thread slowThread = new Thread(slow::run, "slow-clients");
         slowThread.start();
         slow.awaitOpen(60_000);
-        System.out.printf(Locale.ROOT, "%s: %d slow connections open (POST /predict, Content-Length: 1000000, %s); measuring for %d s%n",
-                mode, slow.open(), mode.equals("slow-body") ? "1 body byte/s each" : "no body", seconds);
+        System.out.printf(Locale.ROOT, "%s: %d slow connections open of %d (POST /predict, %s); measuring for %d s%n",
+                mode, slow.open(), connections, switch (mode) {
+                    case "slow-body" -> "Content-Length: 1000000, 1 body byte/s each";
+                    case "trickled-headers" -> "1 header byte/s each, headers never finished";
+                    default -> "Content-Length: 1000000, no body";
+                }, seconds);
 
         long end = System.nanoTime() + seconds * 1_000_000_000L;
         Probe health = new Probe("GET /health");
@@ -152,7 +162,9 @@ public final class SlowClients {
     /** The slow connections, all driven by one thread with a selector. */
     static final class SlowConnections {
         private final InetSocketAddress address;
-        private final boolean sendBody;
+        private final InetSocketAddress from;
+        private final boolean trickle;
+        private final byte trickled;
         private final int target;
         private final byte[] headers;
         private final AtomicBoolean running = new AtomicBoolean(true);
@@ -161,22 +173,29 @@ public final class SlowClients {
         private int opened;
         private int failedToOpen;
 
-        SlowConnections(InetSocketAddress address, boolean sendBody, int target) {
+        SlowConnections(InetSocketAddress address, InetSocketAddress from, String mode, int target) {
             this.address = address;
-            this.sendBody = sendBody;
+            this.from = from;
+            this.trickle = mode.equals("slow-body") || mode.equals("trickled-headers");
+            this.trickled = (byte) (mode.equals("trickled-headers") ? 'a' : '-');
             this.target = target;
             this.headers = ("POST /predict HTTP/1.1\r\nHost: " + address.getHostString() + "\r\n"
-                    + "Content-Type: multipart/form-data; boundary=slow\r\nContent-Length: 1000000\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII);
+                    + "Content-Type: multipart/form-data; boundary=slow\r\nContent-Length: 1000000\r\n"
+                    + (mode.equals("trickled-headers") ? "X-Slow: " : "\r\n")).getBytes(StandardCharsets.US_ASCII);
         }
 
         int open() {
             return open;
         }
 
+        /** Until all are open, or (when the server refuses some) a second after the first {@code target} were tried. */
         void awaitOpen(long timeoutMs) throws InterruptedException {
             long until = System.currentTimeMillis() + timeoutMs;
-            while (open < target && System.currentTimeMillis() < until) {
+            long settled = Long.MAX_VALUE;
+            while (open < target && System.currentTimeMillis() < Math.min(until, settled)) {
+                if (opened >= target && settled == Long.MAX_VALUE) {
+                    settled = System.currentTimeMillis() + 1000;
+                }
                 Thread.sleep(20);
             }
         }
@@ -202,7 +221,7 @@ public final class SlowClients {
                         keys.remove();
                         readAnswer(key, readBuffer);
                     }
-                    if (sendBody && System.nanoTime() >= nextByte) {
+                    if (trickle && System.nanoTime() >= nextByte) {
                         for (SelectionKey key : selector.keys()) {
                             writeOneByte(key, oneByte);
                         }
@@ -220,7 +239,9 @@ public final class SlowClients {
         private void openOne(Selector selector) {
             opened++;
             try {
-                SocketChannel channel = SocketChannel.open(address);
+                SocketChannel channel = SocketChannel.open();
+                channel.bind(from);
+                channel.connect(address);
                 channel.write(ByteBuffer.wrap(headers));
                 channel.configureBlocking(false);
                 channel.register(selector, SelectionKey.OP_READ, new StringBuilder());
@@ -253,7 +274,7 @@ public final class SlowClients {
         private void writeOneByte(SelectionKey key, ByteBuffer oneByte) {
             try {
                 oneByte.clear();
-                oneByte.put((byte) '-').flip();
+                oneByte.put(trickled).flip();
                 ((SocketChannel) key.channel()).write(oneByte);
             } catch (IOException e) {
                 // the server closed it; the read side records how
@@ -295,8 +316,8 @@ public final class SlowClients {
 
     private static Map<String, String> options(String[] args) {
         if (args.length == 0 || args[0].startsWith("--")) {
-            System.err.println("usage: java scripts/benchmarks/SlowClients.java http://127.0.0.1:PORT --image FILE [--mode slow-body|silent-headers|none] "
-                    + "[--connections N] [--seconds S] [--pid SERVER_PID]");
+            System.err.println("usage: java scripts/benchmarks/SlowClients.java http://127.0.0.1:PORT --image FILE [--mode slow-body|silent-headers|trickled-headers|none] "
+                    + "[--connections N] [--seconds S] [--from 127.0.0.2] [--pid SERVER_PID]");
             System.exit(2);
         }
         Map<String, String> options = new TreeMap<>();

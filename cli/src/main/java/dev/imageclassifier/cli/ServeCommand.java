@@ -25,7 +25,8 @@ import java.util.concurrent.CompletableFuture;
                 "Labels and preprocessing come from the model file. Concurrent requests are grouped into batches for "
                         + "ONNX Runtime; when the queue is full the server answers 503 with Retry-After. A missing or broken "
                         + "model does not stop the server: /health answers 503 and says why. SIGTERM finishes the requests "
-                        + "in flight, then exits 0. Request bodies that arrive too slowly get 408.",
+                        + "in flight, then exits 0. Request bodies that arrive too slowly get 408; request headers that take too "
+                        + "long have their connection closed; connections over the caps get 503 at once.",
                 ""},
         footer = {"", "Every option can also be set by the environment variable shown with it; the flag wins."})
 public final class ServeCommand implements Callable<Integer> {
@@ -103,6 +104,23 @@ public final class ServeCommand implements Callable<Integer> {
             description = "Memory all request bodies on their way may hold together, 0 = an eighth of the Java heap; beyond it 503 + Retry-After (env API_UPLOAD_MEMORY; default ${DEFAULT-VALUE}).")
     long uploadMemory;
 
+    @Option(names = "--header-timeout-s", paramLabel = "S",
+            defaultValue = "${env:API_HEADER_TIMEOUT_S:-" + ServeSettings.DEFAULT_HEADER_TIMEOUT_S + "}",
+            description = "Longest time a request's headers may take to arrive, from the connection's opening (or the next request's first byte); then the connection is closed, however steadily the bytes trickle (env API_HEADER_TIMEOUT_S; default ${DEFAULT-VALUE}).")
+    long headerTimeoutS;
+
+    @Option(names = "--max-connections", paramLabel = "N", defaultValue = "${env:API_MAX_CONNECTIONS:-0}",
+            description = "Most connections open at once, 0 = half of the process's file-descriptor limit, at most "
+                    + ServeSettings.AUTO_MAX_CONNECTIONS_CEILING + "; the last tenth only for client addresses holding none yet, so that a "
+                    + "health probe gets in; beyond it 503 at once (env API_MAX_CONNECTIONS; default ${DEFAULT-VALUE}).")
+    int maxConnections;
+
+    @Option(names = "--max-connections-per-address", paramLabel = "N",
+            defaultValue = "${env:API_MAX_CONNECTIONS_PER_ADDRESS:-" + ServeSettings.DEFAULT_MAX_CONNECTIONS_PER_ADDRESS + "}",
+            description = "Most connections open at once from one client address (an IPv6 /64 counts as one), 0 = no such cap; "
+                    + "raise it (or 0) behind a proxy that all clients share; beyond it 503 at once (env API_MAX_CONNECTIONS_PER_ADDRESS; default ${DEFAULT-VALUE}).")
+    int maxConnectionsPerAddress;
+
     @Override
     public Integer call() throws Exception {
         ServeSettings settings = settings();
@@ -160,6 +178,7 @@ public final class ServeCommand implements Callable<Integer> {
                 .queueCapacity(queueSize).decodeThreads(decodeThreads).build();
         return new ServeSettings(host, port, model.path, maxBodyBytes, maxBatchFiles, Duration.ofSeconds(requestTimeoutS),
                 Duration.ofSeconds(shutdownTimeoutS), classifier, new ServeSettings.ReceiveLimits(Duration.ofSeconds(uploadGraceS),
-                minUploadRate, uploadMemory));
+                minUploadRate, uploadMemory), new ServeSettings.ConnectionLimits(Duration.ofSeconds(headerTimeoutS), maxConnections,
+                maxConnectionsPerAddress));
     }
 }

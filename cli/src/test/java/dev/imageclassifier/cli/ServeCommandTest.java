@@ -26,12 +26,14 @@ class ServeCommandTest {
                 "--model", "m.onnx", "--max-body-size", "2MiB", "--max-megapixels", "1.5", "--max-batch-files", "4",
                 "--batch-size", "16", "--batch-delay-ms", "2", "--queue-size", "7", "--decode-threads", "3",
                 "--inference-threads", "1", "--device", "cpu", "--request-timeout-s", "9", "--shutdown-timeout-s", "4",
-                "--upload-grace-s", "3", "--min-upload-rate", "1KiB", "--upload-memory", "64MiB");
+                "--upload-grace-s", "3", "--min-upload-rate", "1KiB", "--upload-memory", "64MiB", "--header-timeout-s", "5",
+                "--max-connections", "300", "--max-connections-per-address", "30");
         ServeSettings settings = serve.settings();
         assertThat(settings).isEqualTo(new ServeSettings("127.0.0.1", 9001, Path.of("m.onnx"), 2 * 1024 * 1024, 4,
                 Duration.ofSeconds(9), Duration.ofSeconds(4), ClassifierOptions.builder().maxPixels(1_500_000).maxBatchSize(16)
                 .maxBatchDelay(Duration.ofMillis(2)).queueCapacity(7).decodeThreads(3).threads(1).device(Device.CPU)
-                .build(), new ServeSettings.ReceiveLimits(Duration.ofSeconds(3), 1024, 64L << 20)));
+                .build(), new ServeSettings.ReceiveLimits(Duration.ofSeconds(3), 1024, 64L << 20),
+                new ServeSettings.ConnectionLimits(Duration.ofSeconds(5), 300, 30)));
     }
 
     @Test
@@ -67,7 +69,8 @@ class ServeCommandTest {
         assertThat(out.toString()).contains("API_HOST", "API_PORT", "MODEL_PATH", "API_MAX_BODY_SIZE", "API_MAX_MEGAPIXELS",
                 "API_MAX_BATCH_FILES", "BATCH_MAX_SIZE", "BATCH_MAX_DELAY_MS", "BATCH_QUEUE_SIZE", "DECODE_THREADS",
                 "INFERENCE_THREADS", "INFERENCE_DEVICE", "API_REQUEST_TIMEOUT_S", "API_SHUTDOWN_TIMEOUT_S", "API_UPLOAD_GRACE_S",
-                "API_MIN_UPLOAD_RATE", "API_UPLOAD_MEMORY");
+                "API_MIN_UPLOAD_RATE", "API_UPLOAD_MEMORY", "API_HEADER_TIMEOUT_S", "API_MAX_CONNECTIONS",
+                "API_MAX_CONNECTIONS_PER_ADDRESS");
     }
 
     @Test

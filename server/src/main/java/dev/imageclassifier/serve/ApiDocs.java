@@ -15,6 +15,8 @@ final class ApiDocs {
 
     static final String OPENAPI = new String(ClasspathFiles.read("/serve/openapi.json"), StandardCharsets.UTF_8);
     static final String SWAGGER_UI_PAGE = new String(ClasspathFiles.read("/serve/docs.html"), StandardCharsets.UTF_8);
+    /** Our script that starts Swagger UI on the page: a file, so that the page's policy can forbid inline scripts. */
+    static final String INITIALIZER = "docs-init.js";
 
     /** Where the webjar keeps its files; its version is part of the path, so read it rather than repeat the pom. */
     private static final String SWAGGER_UI_DIRECTORY = "/META-INF/resources/webjars/swagger-ui/" + swaggerUiVersion() + "/";
@@ -22,9 +24,9 @@ final class ApiDocs {
     private ApiDocs() {
     }
 
-    /** The jar resource of one Swagger UI file, e.g. {@code swagger-ui.css}. */
+    /** The jar resource of one Swagger UI file, e.g. {@code swagger-ui.css}, or of our {@link #INITIALIZER}. */
     static String swaggerUiFile(String name) {
-        return SWAGGER_UI_DIRECTORY + name;
+        return name.equals(INITIALIZER) ? "/serve/" + INITIALIZER : SWAGGER_UI_DIRECTORY + name;
     }
 
     /** The content type of one of the Swagger UI files served. */

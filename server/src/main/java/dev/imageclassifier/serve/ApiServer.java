@@ -74,7 +74,9 @@ public final class ApiServer implements AutoCloseable {
             config.jetty.modifyServer(server -> {
                 server.setStopTimeout(settings.shutdownTimeout().toMillis());
                 graceful.setHandler(receiver);
-                server.setHandler(graceful);
+                ConnectionGuard guard = new ConnectionGuard(settings.connections(), server, metrics);
+                server.addBean(guard);
+                server.setHandler(guard.wrap(new SecurityHeaders(graceful)));
                 server.setErrorHandler(new JsonErrorHandler());
                 drain.attach(server);
             });
@@ -89,7 +91,7 @@ public final class ApiServer implements AutoCloseable {
             getAndHead(config, "/metrics", ctx -> ctx.contentType(ServeMetrics.CONTENT_TYPE).result(metrics.scrape()));
             getAndHead(config, "/openapi.json", ctx -> ctx.contentType("application/json").result(ApiDocs.OPENAPI));
             getAndHead(config, "/docs", ctx -> ctx.html(ApiDocs.SWAGGER_UI_PAGE));
-            for (String file : List.of("swagger-ui.css", "swagger-ui-bundle.js", "favicon-32x32.png")) {
+            for (String file : List.of("swagger-ui.css", "swagger-ui-bundle.js", "favicon-32x32.png", ApiDocs.INITIALIZER)) {
                 getAndHead(config, "/docs/" + file, ctx -> files.serve(ctx, ApiDocs.swaggerUiFile(file), ApiDocs.contentType(file), DAY));
             }
             // The web page: plain files calling the same public endpoints as any client.

@@ -45,6 +45,7 @@ final class JsonErrorHandler extends ErrorHandler {
 
     private static void writeBody(Response response, int code, String detail, Callback callback) {
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+        SecurityHeaders.addTo(response.getHeaders()); // also on answers written before any handler ran
         if (code == HttpStatus.SERVICE_UNAVAILABLE_503) {
             response.getHeaders().put(HttpHeader.RETRY_AFTER, Problem.RETRY_AFTER_SECONDS);
         }

@@ -14,14 +14,16 @@ import java.util.regex.Pattern;
 /**
  * {@code GET /report}: the evaluation report ({@code evaluate}'s report.html) of the served model, found
  * next to the model file and shown only when it names this very model; read at each request, so a new
- * evaluation shows without a restart. Its own policy keeps the browser from loading anything else.
+ * evaluation shows without a restart. Its own policy (stricter than the server's: no script at all, only its
+ * own inline styles and images) keeps the browser from loading anything else.
  */
 final class ReportFile {
 
     static final String NAME = "report.html";
     /** Request attribute that keeps this route's 404 detail from the server's generic "Not Found". */
     static final String OWN_404 = "report-404";
-    static final String POLICY = "default-src 'none'; img-src data:; style-src 'unsafe-inline'";
+    static final String POLICY = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; base-uri 'none'; "
+            + "form-action 'none'; frame-ancestors 'none'";
     private static final long MAX_BYTES = 64L << 20;
     private static final Pattern IDENTITY = Pattern.compile(
             "<meta name=\"" + ModelInfo.IDENTITY_META_NAME + "\" content=\"([^\"]*)\">");

@@ -99,6 +99,12 @@ public final class ServeMetrics implements AutoCloseable {
         Gauge.builder(name, value).description(description).register(registry);
     }
 
+    /** A counter read from {@code count} at each scrape, tagged with a {@code reason} (the meter holds it weakly). */
+    public void counter(String name, String description, String reason, java.util.concurrent.atomic.AtomicLong count) {
+        FunctionCounter.builder(name, count, java.util.concurrent.atomic.AtomicLong::doubleValue).description(description)
+                .tag("reason", reason).register(registry);
+    }
+
     /** All meters in Prometheus' text format. */
     public String scrape() {
         return registry.scrape();

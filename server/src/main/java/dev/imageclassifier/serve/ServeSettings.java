@@ -18,9 +18,11 @@ import java.time.Duration;
  * @param shutdownTimeout  how long SIGTERM waits for requests in flight; those still in flight then get 503
  * @param classifier       image limits, batching, ONNX Runtime threads and device
  * @param receiving        how request bodies are received: slowest rate, memory for bodies on their way
+ * @param connections      how many connections are held, and how long their request headers may take
  */
 public record ServeSettings(String host, int port, Path model, long maxBodyBytes, int maxBatchFiles, Duration requestTimeout,
-                            Duration shutdownTimeout, ClassifierOptions classifier, ReceiveLimits receiving) {
+                            Duration shutdownTimeout, ClassifierOptions classifier, ReceiveLimits receiving,
+                            ConnectionLimits connections) {
 
     public static final String DEFAULT_HOST = "0.0.0.0";
     public static final int DEFAULT_PORT = 8000;
@@ -32,6 +34,45 @@ public record ServeSettings(String host, int port, Path model, long maxBodyBytes
     public static final int DEFAULT_UPLOAD_GRACE_S = 10;
     public static final String DEFAULT_MIN_UPLOAD_RATE = "8KiB";
     public static final long DEFAULT_MIN_UPLOAD_BYTES_PER_SECOND = 8 * 1024;
+    public static final int DEFAULT_HEADER_TIMEOUT_S = 10;
+    public static final int DEFAULT_MAX_CONNECTIONS_PER_ADDRESS = 512;
+    /** The ceiling of the automatic total: far above what one server answers, far below common descriptor limits. */
+    public static final int AUTO_MAX_CONNECTIONS_CEILING = 10_000;
+
+    /**
+     * How many connections the server holds and how long a request's headers may take (enforced by the server's {@code ConnectionGuard}).
+     *
+     * @param headerTimeout  longest time a request's headers may take, counted from the connection's opening (or, on a
+     *                       kept-alive connection, from the first byte of the next request); then the connection is closed
+     * @param maxConnections most connections open at once; 0 = half of the process's file-descriptor limit, at most
+     *                       {@value #AUTO_MAX_CONNECTIONS_CEILING}. The last tenth goes only to addresses that hold none yet
+     *                       (a health probe, a new client), so that one crowd cannot take them all
+     * @param maxPerAddress  most connections open at once from one client address (an IPv6 /64 counts as one address);
+     *                       0 = no such cap (e.g. behind a proxy that all clients share)
+     */
+    public record ConnectionLimits(Duration headerTimeout, int maxConnections, int maxPerAddress) {
+
+        public ConnectionLimits {
+            require(!headerTimeout.isNegative() && !headerTimeout.isZero(), "the header timeout must be positive");
+            require(maxConnections >= 0, "the connection limit must not be negative");
+            require(maxPerAddress >= 0, "the per-address connection limit must not be negative");
+        }
+
+        /** 10 s for headers, half the file descriptors (at most 10,000) in all, 512 per client address. */
+        public static ConnectionLimits defaults() {
+            return new ConnectionLimits(Duration.ofSeconds(DEFAULT_HEADER_TIMEOUT_S), 0, DEFAULT_MAX_CONNECTIONS_PER_ADDRESS);
+        }
+
+        /** The total cap in effect: the one given, or half of the file-descriptor limit (at most 10,000, at least 64). */
+        public int totalCap() {
+            if (maxConnections > 0) {
+                return maxConnections;
+            }
+            long descriptors = java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                    instanceof com.sun.management.UnixOperatingSystemMXBean unix ? unix.getMaxFileDescriptorCount() : 2 * AUTO_MAX_CONNECTIONS_CEILING;
+            return (int) Math.max(64, Math.min(AUTO_MAX_CONNECTIONS_CEILING, descriptors / 2));
+        }
+    }
 
     /**
      * How request bodies are received (see {@link UploadReceiver}).
@@ -69,7 +110,14 @@ public record ServeSettings(String host, int port, Path model, long maxBodyBytes
         require(!shutdownTimeout.isNegative(), "shutdown timeout must not be negative");
     }
 
-    /** Settings with the default {@link ReceiveLimits}. */
+    /** Settings with the default {@link ConnectionLimits}. */
+    public ServeSettings(String host, int port, Path model, long maxBodyBytes, int maxBatchFiles, Duration requestTimeout,
+                         Duration shutdownTimeout, ClassifierOptions classifier, ReceiveLimits receiving) {
+        this(host, port, model, maxBodyBytes, maxBatchFiles, requestTimeout, shutdownTimeout, classifier, receiving,
+                ConnectionLimits.defaults());
+    }
+
+    /** Settings with the default {@link ReceiveLimits} and {@link ConnectionLimits}. */
     public ServeSettings(String host, int port, Path model, long maxBodyBytes, int maxBatchFiles, Duration requestTimeout,
                          Duration shutdownTimeout, ClassifierOptions classifier) {
         this(host, port, model, maxBodyBytes, maxBatchFiles, requestTimeout, shutdownTimeout, classifier, ReceiveLimits.defaults());
@@ -83,15 +131,19 @@ public record ServeSettings(String host, int port, Path model, long maxBodyBytes
     }
 
     public ServeSettings withAddress(String newHost, int newPort) {
-        return new ServeSettings(newHost, newPort, model, maxBodyBytes, maxBatchFiles, requestTimeout, shutdownTimeout, classifier, receiving);
+        return new ServeSettings(newHost, newPort, model, maxBodyBytes, maxBatchFiles, requestTimeout, shutdownTimeout, classifier, receiving, connections);
     }
 
     public ServeSettings withClassifier(ClassifierOptions newClassifier) {
-        return new ServeSettings(host, port, model, maxBodyBytes, maxBatchFiles, requestTimeout, shutdownTimeout, newClassifier, receiving);
+        return new ServeSettings(host, port, model, maxBodyBytes, maxBatchFiles, requestTimeout, shutdownTimeout, newClassifier, receiving, connections);
     }
 
     public ServeSettings withReceiving(ReceiveLimits newReceiving) {
-        return new ServeSettings(host, port, model, maxBodyBytes, maxBatchFiles, requestTimeout, shutdownTimeout, classifier, newReceiving);
+        return new ServeSettings(host, port, model, maxBodyBytes, maxBatchFiles, requestTimeout, shutdownTimeout, classifier, newReceiving, connections);
+    }
+
+    public ServeSettings withConnections(ConnectionLimits newConnections) {
+        return new ServeSettings(host, port, model, maxBodyBytes, maxBatchFiles, requestTimeout, shutdownTimeout, classifier, receiving, newConnections);
     }
 
     private static void require(boolean condition, String message) {

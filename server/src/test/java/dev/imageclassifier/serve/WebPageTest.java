@@ -19,9 +19,6 @@ import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -34,8 +31,6 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The web page in a real headless Chromium, driven through WebDriver. Skipped (never silently passed)
@@ -45,67 +40,39 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
 class WebPageTest {
 
-    private static final Path CHROMIUM = Path.of(System.getenv().getOrDefault("CHROMIUM_BINARY", "/usr/bin/chromium"));
-    private static final Path CHROMEDRIVER = Path.of(System.getenv().getOrDefault("CHROMEDRIVER", "/usr/bin/chromedriver"));
     private static final Path SCREENSHOTS = Path.of("server", "target");
     private static final Path TRAINED = Path.of("model", "classifier.onnx");
 
     private static TestServer api;
-    private static Path profile;
+    private static HeadlessChromium chromium;
     private static WebDriver browser;
     private static WebDriverWait wait;
 
-    private static boolean browserInstalled() {
-        return Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
-    }
-
     @BeforeAll
     static void startBrowserAndServer() throws IOException {
-        if (!browserInstalled()) {
+        chromium = HeadlessChromium.startIfInstalled();
+        if (chromium == null) {
             return; // each test then reports itself skipped (or failed, in CI)
         }
         // The committed, trained classifier: the page must show a real answer for a real photo.
         api = TestServer.serving(TRAINED);
-        profile = Files.createTempDirectory("chromium-profile");
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM.toFile());
-        // Without the background-networking switches Chromium stalls on an offline machine.
-        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--user-data-dir=" + profile, "--window-size=1200,900");
-        options.setCapability("goog:loggingPrefs", java.util.Map.of("browser", "ALL")); // console messages, for the report test
-        // An explicit driver: Selenium Manager would try to download one.
-        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
-                .usingAnyFreePort().build();
-        browser = new ChromeDriver(service, options);
+        browser = chromium.browser;
         wait = new WebDriverWait(browser, Duration.ofSeconds(30));
     }
 
     @AfterAll
     static void stopBrowserAndServer() throws IOException {
-        if (browser != null) {
-            browser.quit();
+        if (chromium != null) {
+            chromium.close();
         }
         if (api != null) {
             api.close();
-        }
-        if (profile != null) {
-            try (var files = Files.walk(profile)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-            }
         }
     }
 
     @BeforeEach
     void openThePage() {
-        if (!browserInstalled()) {
-            String missing = "headless Chromium needs " + CHROMIUM + " and " + CHROMEDRIVER
-                    + " (Debian: apt-get install chromium chromium-driver)";
-            if ("true".equalsIgnoreCase(System.getenv("REQUIRE_BROWSER_TESTS"))) {
-                fail("REQUIRE_BROWSER_TESTS=true but " + missing);
-            }
-            assumeTrue(false, "Skipping the browser test: " + missing);
-        }
+        HeadlessChromium.requireOrSkip();
         browser.manage().window().setSize(new Dimension(1200, 900));
         browser.get(api.uri("/").toString());
         wait.until(ExpectedConditions.not(ExpectedConditions.textToBe(By.id("model-classes"), "…")));
