@@ -38,6 +38,11 @@ public final class DatasetSplit {
      * @param subset {@code train} or {@code val}
      */
     public record Image(String path, String label, String subset) {
+
+        /** @return true for a training image, false for a validation image */
+        public boolean training() {
+            return "train".equals(subset);
+        }
     }
 
     /**

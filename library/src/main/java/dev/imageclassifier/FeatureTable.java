@@ -71,7 +71,7 @@ public interface FeatureTable {
         float[][][] all = collect();
         for (int i = 0; i < all.length; i++) {
             DatasetSplit.Image image = request.images().get(i);
-            if (all[i] != null && "val".equals(image.subset())) {
+            if (all[i] != null && !image.training()) {
                 visitor.accept(image.label(), all[i][0]);
             }
         }

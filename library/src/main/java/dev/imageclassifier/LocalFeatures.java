@@ -37,7 +37,7 @@ final class LocalFeatures implements FeatureSource {
         FeatureExtractor.Result result;
         try (FeatureExtractor extractor = new FeatureExtractor(backbone, preprocessing, cache(preprocessing), runtime, decodeThreads,
                 request.batchSize())) {
-            result = extractor.extract(files, i -> request.views("train".equals(request.images().get(i).subset())), progress);
+            result = extractor.extract(files, i -> request.views(request.images().get(i).training()), progress);
         } catch (OverloadedException e) {
             throw new IllegalStateException("the feature extractor closed while in use", e);
         }

@@ -76,12 +76,11 @@ final class TrainingRun {
         note("Backbone %s (%s…): %d-d features from the %s", backbone.name(), backbone.sha256().substring(0, 12), featureDim,
                 backbone.featureSource());
         double total = (System.nanoTime() - start) / 1e9;
-        TrainingOptions recorded = trained.recipe == options.recipe() ? options : options.withRecipe(trained.recipe);
         TrainingOutputs.Extraction extraction = new TrainingOutputs.Extraction(featureDim,
                 Preprocessing.IMAGENET.withFraming(framing.chosen()), featureSeconds,
                 table.computed() == 0 ? 0 : table.computed() / featureSeconds, (int) table.computed(), (int) table.cached(),
                 (int) table.failureCount());
-        TrainingOutputs.write(recorded, backbone, manifest, seed, trained.trainImages, trained.valImages, extraction,
+        TrainingOutputs.write(options.withRecipe(trained.recipe), backbone, manifest, seed, trained.trainImages, trained.valImages, extraction,
                 TrainingReport.Framing.of(framing), trained.head, trained.metrics, total);
         Metrics m = trained.metrics;
         return new TrainingResult(options.model(), options.metricsFile(), m.accuracy(), m.top5Accuracy(), m.f1Weighted(),
@@ -118,10 +117,6 @@ final class TrainingRun {
                 List<LabeledImage> images = sample.stream().map(train::get).toList();
                 return source.extract(request(manifest, images, framing, List.of(View.CENTER)), bar).collect();
             });
-        } catch (IOException | InvalidModelException | InterruptedException | RuntimeException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new IOException("choosing the framing failed: " + e.getMessage(), e);
         }
         choice.candidates().forEach(c -> note("  %-12s hold-out loss %.4f, accuracy %.2f%%", c.framing(), c.holdoutLoss(),
                 100 * c.holdoutAccuracy()));
@@ -190,14 +185,14 @@ final class TrainingRun {
         Recipe recorded = Recipe.builder(fitted.method() + new java.util.TreeMap<>(fitted.settings())).learningRate(1).momentum(0).batchSize(1)
                 .epochs(Math.max(1, fitted.iterations())).stepSize(Math.max(1, fitted.iterations())).gamma(1)
                 .weightDecay(fitted.regularisation()).heads(1).build();
-        int trainImages = (int) request.images().stream().filter(i -> "train".equals(i.subset())).count() - failedTraining(table, request);
+        int trainImages = (int) request.images().stream().filter(DatasetSplit.Image::training).count() - failedTraining(table, request);
         return new TrainedHead(new HeadTrainer.Result(head, List.of(), fitted.iterations(), 0, fitted.regularisation(), List.of(), 0),
                 metrics, recorded, fitted.method(), trainImages, truth.size());
     }
 
     /** Training images among the failures the table lists (a source may list only the first few). */
     private static int failedTraining(FeatureTable table, FeatureRequest request) {
-        var training = request.images().stream().filter(i -> "train".equals(i.subset())).map(DatasetSplit.Image::path)
+        var training = request.images().stream().filter(DatasetSplit.Image::training).map(DatasetSplit.Image::path)
                 .collect(java.util.stream.Collectors.toSet());
         return (int) table.failures().stream().filter(f -> training.contains(f.path())).count();
     }
@@ -215,7 +210,7 @@ final class TrainingRun {
             if (features[i] == null) {
                 continue;
             }
-            if ("train".equals(image.subset())) {
+            if (image.training()) {
                 train.add(features[i]);
                 trainLabels.add(labels.indexOf(image.label()));
             } else {

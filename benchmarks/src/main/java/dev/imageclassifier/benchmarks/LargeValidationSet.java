@@ -30,7 +30,7 @@ public final class LargeValidationSet {
         DatasetSplit split = DatasetSplit.read(Path.of(args[0]));
         Path out = Path.of(args[1]);
         double megapixels = args.length > 2 ? Double.parseDouble(args[2]) : 12;
-        List<DatasetSplit.Image> val = split.images().stream().filter(i -> i.subset().equals("val")).toList();
+        List<DatasetSplit.Image> val = split.images().stream().filter(i -> !i.training()).toList();
         Map<String, Long> sizes = new ConcurrentHashMap<>();
         AtomicInteger done = new AtomicInteger();
         val.parallelStream().forEach(image -> {

@@ -7,7 +7,9 @@ import dev.imageclassifier.InvalidModelException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
+import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 
 /**
  * The command line's words for a failure: the library's facts, said as a user of these commands needs them
@@ -61,16 +63,17 @@ final class Advice {
         if (e instanceof DatasetException data) {
             return switch (data.problem()) {
                 case CLASS_TOO_SMALL -> "add images, or leave it out with --exclude " + data.subject();
-                case TOO_FEW_CLASSES -> data.subject() == null ? null : data.subject().endsWith(".csv")
-                        ? "run `prepare` on a folder with two or more class folders"
-                        : "if those sub-folders are the classes, pass --data " + data.subject();
+                // the subject is the folder that may hold the classes, or the manifest that holds one
+                case TOO_FEW_CLASSES -> data.subject() == null ? null : Files.isDirectory(Path.of(data.subject()))
+                        ? "if those sub-folders are the classes, pass --data " + data.subject()
+                        : "run `prepare` on a folder with two or more class folders";
                 case BAD_VALIDATION_FRACTION -> "--val-fraction takes a number between 0 and 1";
                 case BAD_MANIFEST -> "create it with `prepare`, or name another with --split / SPLIT_PATH";
                 case NO_USABLE_IMAGES, OTHER -> null;
             };
         }
         if (e instanceof DownloadException download) {
-            boolean dataset = command.equals("prepare") || command.equals("run") && download.getMessage().startsWith("Caltech");
+            boolean dataset = command.equals("prepare"); // `run` runs each step as its own command: this names it
             if (download.offline()) {
                 return "run once with network access, or " + (dataset ? "pass --data DIR with a class-per-folder image tree"
                         : "pass --backbone FILE");

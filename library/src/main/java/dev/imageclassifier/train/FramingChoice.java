@@ -2,8 +2,10 @@ package dev.imageclassifier.train;
 
 import dev.imageclassifier.Progress;
 import dev.imageclassifier.Framing;
+import dev.imageclassifier.InvalidModelException;
 import dev.imageclassifier.model.RuntimeOptions;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -34,7 +36,7 @@ public final class FramingChoice {
 
     /** The centre-view features of the sample's images under one framing (null rows for unusable images). */
     public interface SampleFeatures {
-        float[][][] extract(Framing framing, List<Integer> sample) throws Exception;
+        float[][][] extract(Framing framing, List<Integer> sample) throws IOException, InvalidModelException, InterruptedException;
     }
 
     private FramingChoice() {
@@ -45,7 +47,7 @@ public final class FramingChoice {
      * @param recipe the framings to try, and the head settings (one head, the recipe's fixed weight decay)
      */
     public static Result choose(Recipe recipe, int[] labels, int classes, long seed, TrainedHeads trained, SampleFeatures features)
-            throws Exception {
+            throws IOException, InvalidModelException, InterruptedException {
         if (recipe.framings().size() == 1) {
             return Result.fixed(recipe.framings().get(0));
         }

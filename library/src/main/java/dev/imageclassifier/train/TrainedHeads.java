@@ -2,6 +2,7 @@ package dev.imageclassifier.train;
 
 import dev.imageclassifier.io.AtomicFiles;
 import dev.imageclassifier.io.Json;
+import dev.imageclassifier.io.Sha256;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -12,7 +13,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Optional;
 
 /**
@@ -43,12 +43,7 @@ public final class TrainedHeads {
 
     /** The key of a training: everything the head depends on. */
     static String key(float[][][] views, int[] labels, int classes, Recipe recipe, long seed) {
-        MessageDigest sha;
-        try {
-            sha = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("the JVM has no SHA-256", e);
-        }
+        MessageDigest sha = Sha256.newDigest();
         sha.update((Json.compact(recipe) + "|" + seed + "|" + classes + "|" + views.length + "\n").getBytes(StandardCharsets.UTF_8));
         ByteBuffer ints = ByteBuffer.allocate(4 * labels.length).order(ByteOrder.LITTLE_ENDIAN);
         ints.asIntBuffer().put(labels);

@@ -22,6 +22,7 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.size;
 import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
 
 /**
  * A feature table in Parquet, as the trainer sees it: brought to the driver in the request's order when it
@@ -47,6 +48,7 @@ final class SparkFeatureTable implements FeatureTable {
     private final ProgressListener progress;
     private final long vectors;
     private final int dim;
+    private final long failureCount;
 
     SparkFeatureTable(SparkSession spark, Dataset<Row> table, FeatureRequest request, SparkFeatures.HeadChoice head,
                       ProgressListener progress) {
@@ -55,9 +57,12 @@ final class SparkFeatureTable implements FeatureTable {
         this.request = request;
         this.head = head;
         this.progress = progress;
-        Row counts = table.agg(sum(coalesce(size(col("features")), lit(0))), max(size(col("features").getItem(0)))).first();
+        // one pass over the table for every count the trainer asks for, instead of a Spark job per question
+        Row counts = table.agg(sum(coalesce(size(col("features")), lit(0))), max(size(col("features").getItem(0))),
+                sum(when(col("error").isNotNull(), 1).otherwise(0))).first();
         this.vectors = counts.isNullAt(0) ? 0 : counts.getLong(0);
         this.dim = counts.isNullAt(1) ? 0 : counts.getInt(1);
+        this.failureCount = counts.isNullAt(2) ? 0 : counts.getLong(2);
     }
 
     @Override
@@ -83,13 +88,16 @@ final class SparkFeatureTable implements FeatureTable {
 
     @Override
     public List<Failure> failures() {
+        if (failureCount == 0) {
+            return List.of();
+        }
         return table.where(col("error").isNotNull()).select("path", "error").limit(5).collectAsList().stream()
                 .map(r -> new Failure(r.getString(0), r.getString(1))).toList();
     }
 
     @Override
     public long failureCount() {
-        return table.where(col("error").isNotNull()).count();
+        return failureCount;
     }
 
     @Override
