@@ -19,10 +19,12 @@ import java.time.Duration;
  * @param classifier       image limits, batching, ONNX Runtime threads and device
  * @param receiving        how request bodies are received: slowest rate, memory for bodies on their way
  * @param connections      how many connections are held, and how long their request headers may take
+ * @param models           the models served (named files, a model repository), the default one, how often files are
+ *                         checked for replacement; the constructors without it serve {@code model} alone
  */
 public record ServeSettings(String host, int port, Path model, long maxBodyBytes, int maxBatchFiles, Duration requestTimeout,
                             Duration shutdownTimeout, ClassifierOptions classifier, ReceiveLimits receiving,
-                            ConnectionLimits connections) {
+                            ConnectionLimits connections, ModelSources models) {
 
     public static final String DEFAULT_HOST = "0.0.0.0";
     public static final int DEFAULT_PORT = 8000;
@@ -110,6 +112,13 @@ public record ServeSettings(String host, int port, Path model, long maxBodyBytes
         require(!shutdownTimeout.isNegative(), "shutdown timeout must not be negative");
     }
 
+    /** Settings serving {@code model} alone, named after its stem. */
+    public ServeSettings(String host, int port, Path model, long maxBodyBytes, int maxBatchFiles, Duration requestTimeout,
+                         Duration shutdownTimeout, ClassifierOptions classifier, ReceiveLimits receiving, ConnectionLimits connections) {
+        this(host, port, model, maxBodyBytes, maxBatchFiles, requestTimeout, shutdownTimeout, classifier, receiving, connections,
+                ModelSources.file(model));
+    }
+
     /** Settings with the default {@link ConnectionLimits}. */
     public ServeSettings(String host, int port, Path model, long maxBodyBytes, int maxBatchFiles, Duration requestTimeout,
                          Duration shutdownTimeout, ClassifierOptions classifier, ReceiveLimits receiving) {
@@ -131,19 +140,23 @@ public record ServeSettings(String host, int port, Path model, long maxBodyBytes
     }
 
     public ServeSettings withAddress(String newHost, int newPort) {
-        return new ServeSettings(newHost, newPort, model, maxBodyBytes, maxBatchFiles, requestTimeout, shutdownTimeout, classifier, receiving, connections);
+        return new ServeSettings(newHost, newPort, model, maxBodyBytes, maxBatchFiles, requestTimeout, shutdownTimeout, classifier, receiving, connections, models);
     }
 
     public ServeSettings withClassifier(ClassifierOptions newClassifier) {
-        return new ServeSettings(host, port, model, maxBodyBytes, maxBatchFiles, requestTimeout, shutdownTimeout, newClassifier, receiving, connections);
+        return new ServeSettings(host, port, model, maxBodyBytes, maxBatchFiles, requestTimeout, shutdownTimeout, newClassifier, receiving, connections, models);
     }
 
     public ServeSettings withReceiving(ReceiveLimits newReceiving) {
-        return new ServeSettings(host, port, model, maxBodyBytes, maxBatchFiles, requestTimeout, shutdownTimeout, classifier, newReceiving, connections);
+        return new ServeSettings(host, port, model, maxBodyBytes, maxBatchFiles, requestTimeout, shutdownTimeout, classifier, newReceiving, connections, models);
     }
 
     public ServeSettings withConnections(ConnectionLimits newConnections) {
-        return new ServeSettings(host, port, model, maxBodyBytes, maxBatchFiles, requestTimeout, shutdownTimeout, classifier, receiving, newConnections);
+        return new ServeSettings(host, port, model, maxBodyBytes, maxBatchFiles, requestTimeout, shutdownTimeout, classifier, receiving, newConnections, models);
+    }
+
+    public ServeSettings withModels(ModelSources newModels) {
+        return new ServeSettings(host, port, model, maxBodyBytes, maxBatchFiles, requestTimeout, shutdownTimeout, classifier, receiving, connections, newModels);
     }
 
     private static void require(boolean condition, String message) {
