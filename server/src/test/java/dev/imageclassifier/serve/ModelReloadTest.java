@@ -2,7 +2,6 @@ package dev.imageclassifier.serve;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.imageclassifier.TestImages;
-import dev.imageclassifier.TestModels;
 import dev.imageclassifier.io.AtomicFiles;
 import dev.imageclassifier.report.VisualReportTest;
 import org.junit.jupiter.api.BeforeAll;
@@ -46,15 +45,12 @@ class ModelReloadTest {
     static Path second;
 
     @TempDir
-    static Path models;
-
-    @TempDir
     Path dir;
 
     @BeforeAll
     static void twoClassifiers() throws Exception {
         first = TestServer.model();
-        second = TestModels.randomHeadClassifier(models.resolve("second"), TestServer.LABELS, 7);
+        second = TestServer.secondModel();
     }
 
     static TestServer serve(Path file, Duration poll) {
