@@ -45,7 +45,12 @@ MALLOC_ARENA_MAX=2 java -XX:+UseSerialGC -Xms64m -Xmx2g -XX:+ExitOnOutOfMemoryEr
     -jar "$JAR" serve --host 127.0.0.1 --port "$PORT" --model "classifier=$SERVED" --model-poll-s 0 > "$WORK/server.log" 2>&1 &
 SERVER=$!
 SAMPLER=
-cleanup() { [ -n "$SAMPLER" ] && kill "$SAMPLER" 2>/dev/null; kill "$SERVER" 2>/dev/null || true; rm -rf "$WORK"; }
+cleanup() {
+  kill "$SERVER" 2>/dev/null || true
+  if [ -n "$SAMPLER" ]; then kill "$SAMPLER" 2>/dev/null || true; fi
+  wait "$SERVER" 2>/dev/null || true
+  rm -rf "$WORK"
+}
 trap cleanup EXIT
 URL=http://127.0.0.1:$PORT
 for _ in $(seq 1 120); do curl -fs "$URL/readyz" > /dev/null 2>&1 && break; sleep 0.5; done
