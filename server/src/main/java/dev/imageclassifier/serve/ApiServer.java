@@ -118,6 +118,7 @@ public final class ApiServer implements AutoCloseable {
      */
     public static ApiServer start(ServeSettings settings) {
         ServeMetrics metrics = new ServeMetrics();
+        metrics.bindJvmMeters(); // its meter filters come before any meter
         ModelRegistry registry = new ModelRegistry(settings.models(), new ModelLoader(settings.classifier(), metrics.registry()),
                 metrics.registry());
         CompletableFuture<Void> loading = CompletableFuture.runAsync(registry::loadAll, task -> {
@@ -125,7 +126,6 @@ public final class ApiServer implements AutoCloseable {
             loader.setDaemon(true);
             loader.start();
         });
-        metrics.bindJvmMeters();
         ApiServer server = new ApiServer(settings, metrics, registry);
         try {
             server.app.start();
