@@ -72,7 +72,7 @@ class ServeProcessTest {
 
             server.destroy(); // SIGTERM
             String answer = new String(upload.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-            assertThat(answer).startsWith("HTTP/1.1 503").contains("Retry-After: 1", "The server is shutting down");
+            assertThat(answer).as(Files.readString(log)).startsWith("HTTP/1.1 503").contains("Retry-After: 1", "The server is shutting down");
             assertThat(server.waitFor(60, TimeUnit.SECONDS)).isTrue();
             assertThat(server.exitValue()).as(Files.readString(log)).isEqualTo(1);
             assertThat(Files.readString(log)).contains("requests cut off by the 1 s shutdown timeout");
