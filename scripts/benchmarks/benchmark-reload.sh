@@ -69,7 +69,7 @@ heap_mib() { curl -s "$URL/metrics" | awk 'index($0, "jvm_memory_committed_bytes
 field() { sed -n "s/.*RESULT.* $2=\([0-9.]*\).*/\1/p" "$1"; }
 now() { date +%s.%N; }
 
-echo "== warm-up (${WARMUP_S} s: the JIT and the heap settle first, so that their growth is not taken for the swaps')"
+echo "== warm-up (${WARMUP_S} s: the JIT and the heap settle first, so that their growth is not taken for the swaps)"
 load "$WARMUP_S" > /dev/null
 
 echo "== steady: wrk -t2 -c16 -d${STEADY_S}s, no swap"
