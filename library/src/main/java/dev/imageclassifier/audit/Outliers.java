@@ -1,0 +1,83 @@
+package dev.imageclassifier.audit;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * Images far from every class: the cosine of an image's (centred, unit) features to each class's mean
+ * direction, and an image whose closest class is much farther than is usual in this dataset — by a robust
+ * z-score (median and median absolute deviation) — is an outlier: a blank, a scan, a chart, a photo of
+ * something no class holds.
+ */
+public final class Outliers {
+
+    /** Robust z-scores below the median beyond this are outliers (about 1 image in 30 000 of a normal spread). */
+    public static final double MIN_Z = 4.0;
+
+    /** @param nearest the class whose mean is closest; {@code cosine} the cosine to it; {@code z} how unusual */
+    public record Outlier(int index, int nearest, double cosine, double z) {
+    }
+
+    private Outliers() {
+    }
+
+    /** The outliers among the images with features, farthest first. */
+    public static List<Outlier> find(float[][] unit, int[] labels, int classes) {
+        int dim = Arrays.stream(unit).filter(v -> v != null).findFirst().map(v -> v.length).orElse(0);
+        double[][] centroid = new double[classes][dim];
+        for (int i = 0; i < unit.length; i++) {
+            if (unit[i] != null) {
+                for (int d = 0; d < dim; d++) {
+                    centroid[labels[i]][d] += unit[i][d];
+                }
+            }
+        }
+        for (double[] c : centroid) {
+            double norm = Math.sqrt(Arrays.stream(c).map(x -> x * x).sum());
+            for (int d = 0; d < dim && norm > 0; d++) {
+                c[d] /= norm;
+            }
+        }
+        double[] best = new double[unit.length];
+        int[] nearest = new int[unit.length];
+        List<Double> values = new ArrayList<>();
+        for (int i = 0; i < unit.length; i++) {
+            if (unit[i] == null) {
+                continue;
+            }
+            best[i] = Double.NEGATIVE_INFINITY;
+            for (int c = 0; c < classes; c++) {
+                double dot = 0;
+                for (int d = 0; d < dim; d++) {
+                    dot += centroid[c][d] * unit[i][d];
+                }
+                if (dot > best[i]) {
+                    best[i] = dot;
+                    nearest[i] = c;
+                }
+            }
+            values.add(best[i]);
+        }
+        if (values.size() < 10) {
+            return List.of();
+        }
+        double median = median(values);
+        double mad = 1.4826 * median(values.stream().map(v -> Math.abs(v - median)).toList());
+        List<Outlier> out = new ArrayList<>();
+        for (int i = 0; i < unit.length; i++) {
+            if (unit[i] != null && mad > 0 && (median - best[i]) / mad >= MIN_Z) {
+                out.add(new Outlier(i, nearest[i], best[i], (median - best[i]) / mad));
+            }
+        }
+        out.sort(Comparator.comparingDouble(Outlier::cosine));
+        return out;
+    }
+
+    private static double median(List<Double> values) {
+        double[] sorted = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        int mid = sorted.length / 2;
+        return sorted.length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+    }
+}
