@@ -10,7 +10,7 @@ data=${1:-../shared/datasets/caltech101/101_ObjectCategories}
 out=${2:-out/audit-bench}
 backbone=../shared/models/mobilenetv2-12-int8.onnx
 ic() { ./image-classifier "$@" --no-progress; }
-ic prepare --data "$data" --out "$out/data" >/dev/null
+./image-classifier prepare --data "$data" --out "$out/data" >/dev/null
 scripts/audit/noisy-split.sh "$out/data/split.csv" "$out/noisy/split.csv" 0.03 "${FLIP_SEED:-7}"
 ic audit --split "$out/data/split.csv" --backbone "$backbone" --out "$out/audit" >/dev/null   # warms the cache
 /usr/bin/time -f "audit wall %e s, max RSS %M KB" ./image-classifier audit --split "$out/data/split.csv" --backbone "$backbone" \

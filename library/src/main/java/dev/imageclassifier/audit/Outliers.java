@@ -6,7 +6,7 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * Images far from every class: the cosine of an image's (centred, unit) features to each class's mean
+ * Images far from every class: the cosine of an image's (unit) features to each class's mean
  * direction, and an image whose closest class is much farther than is usual in this dataset — by a robust
  * z-score (median and median absolute deviation) — is an outlier: a blank, a scan, a chart, a photo of
  * something no class holds.

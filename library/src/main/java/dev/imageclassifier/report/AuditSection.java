@@ -42,9 +42,15 @@ public final class AuditSection {
         return "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">"
                 + "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; img-src data:; style-src 'unsafe-inline'\">"
                 + "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>Dataset audit</title><style>" + STYLE
-                + "</style></head><body><main><h1>Dataset audit</h1><p class=\"muted\">" + Html.escape(result.source()) + " · "
+                + "</style></head><body><main><h1>Dataset audit</h1><p class=\"muted\">" + Html.escape(name(result.source())) + " · "
                 + result.images() + " images, " + result.labels().size() + " classes · " + Html.escape(result.backbone()) + " features ("
                 + result.framing().id() + ") · " + Html.number(result.seconds(), 1) + " s</p>" + section(result) + "</main></body></html>";
+    }
+
+    /** The last part of a path: the page may be shared, and this machine's folders are nobody's business. */
+    private static String name(String source) {
+        String trimmed = source.replaceAll("[/\\\\]+$", "");
+        return trimmed.substring(Math.max(trimmed.lastIndexOf('/'), trimmed.lastIndexOf('\\')) + 1);
     }
 
     /** The findings, most important first: leakage, label errors, duplicates, problem files, outliers, imbalance. */
