@@ -160,6 +160,8 @@ final class TrainCommand implements Callable<Integer> {
                         ? String.format(Locale.ROOT, "%.0f img/s", result.imagesPerSecond()) : "all from cache",
                 result.headSeconds() > 0 ? String.format(Locale.ROOT, "%.1f s", result.headSeconds()) : "from the cache",
                 result.bestEpoch(), result.totalSeconds(), result.model(), result.metrics());
+        spec.commandLine().getOut().printf(Locale.ROOT, "Check the data for duplicates, leakage and label errors: image-classifier audit "
+                + "--split %s --backbone %s --framing %s%n", split.path, backbone.backbone, result.framing().id());
         if (report) {
             writeReport(data);
         }

@@ -83,7 +83,12 @@ public final class Auditor {
         seconds.put("out_of_fold", (System.nanoTime() - t) / 1e9);
         t = System.nanoTime();
         step.accept("outliers");
-        List<Outliers.Outlier> outliers = Outliers.find(unit, labels, classes);
+        List<Outliers.Outlier> outliers;
+        try {
+            outliers = Outliers.find(unit, labels, classes, settings.runtime());
+        } catch (ai.onnxruntime.OrtException e) {
+            throw new IOException("the similarity graph failed: " + e.getMessage(), e);
+        }
         seconds.put("outliers", (System.nanoTime() - t) / 1e9);
         t = System.nanoTime();
         step.accept("leakage");

@@ -28,13 +28,14 @@ public interface HeadFitter {
     /**
      * The library's SGD head trainer with a short fixed schedule: one head, no hold-out, a fixed weight decay.
      * Out-of-fold probabilities need five heads, and each of them as well trained as the model's is not worth
-     * five times its time: an image whose label is wrong is far from the line either way.
+     * five times its time: an image whose label is wrong is far from the line either way. Measured on Caltech-101
+     * with 3 % flipped labels (docs/audit.md): this schedule (about 200 steps of 256) found them with precision
+     * 0.78 and recall 0.76, twice as many steps with 0.76 and 0.745, in twice the time.
      */
     static HeadFitter sgd(RuntimeOptions runtime, long seed) {
         Recipe recipe = Recipe.DEFAULT.toBuilder().name("audit").heads(1).holdoutFraction(0).patience(0)
-                .weightDecayCandidates(List.of()).weightDecay(Double.parseDouble(System.getProperty("audit.wd", "1e-3")))
-                .batchSize(256).learningRate(0.1).epochs(Integer.parseInt(System.getProperty("audit.epochs", "20")))
-                .stepSize(Integer.parseInt(System.getProperty("audit.step", "8"))).minSteps(400).build();
+                .weightDecayCandidates(List.of()).weightDecay(1e-3).batchSize(256).learningRate(0.1).epochs(10).stepSize(4)
+                .minSteps(200).build();
         return (features, labels, classes) -> {
             float[][][] views = new float[features.length][][];
             for (int i = 0; i < features.length; i++) {

@@ -1,5 +1,8 @@
 package dev.imageclassifier.audit;
 
+import ai.onnxruntime.OrtException;
+import dev.imageclassifier.model.RuntimeOptions;
+
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -24,51 +27,40 @@ public final class Outliers {
     }
 
     /** The outliers among the images with features, farthest first. */
-    public static List<Outlier> find(float[][] unit, int[] labels, int classes) {
+    public static List<Outlier> find(float[][] unit, int[] labels, int classes, RuntimeOptions runtime) throws OrtException {
         int dim = Arrays.stream(unit).filter(v -> v != null).findFirst().map(v -> v.length).orElse(0);
-        double[][] centroid = new double[classes][dim];
+        float[][] centroid = new float[classes][dim];
+        List<Integer> rows = new ArrayList<>();
         for (int i = 0; i < unit.length; i++) {
             if (unit[i] != null) {
+                rows.add(i);
                 for (int d = 0; d < dim; d++) {
                     centroid[labels[i]][d] += unit[i][d];
                 }
             }
         }
-        for (double[] c : centroid) {
-            double norm = Math.sqrt(Arrays.stream(c).map(x -> x * x).sum());
-            for (int d = 0; d < dim && norm > 0; d++) {
-                c[d] /= norm;
-            }
-        }
-        double[] best = new double[unit.length];
-        int[] nearest = new int[unit.length];
-        List<Double> values = new ArrayList<>();
-        for (int i = 0; i < unit.length; i++) {
-            if (unit[i] == null) {
-                continue;
-            }
-            best[i] = Double.NEGATIVE_INFINITY;
-            for (int c = 0; c < classes; c++) {
-                double dot = 0;
-                for (int d = 0; d < dim; d++) {
-                    dot += centroid[c][d] * unit[i][d];
-                }
-                if (dot > best[i]) {
-                    best[i] = dot;
-                    nearest[i] = c;
-                }
-            }
-            values.add(best[i]);
-        }
-        if (values.size() < 10) {
+        if (rows.size() < 10) {
             return List.of();
         }
+        float[][] cosines = Similarity.all(rows.stream().map(i -> unit[i]).toArray(float[][]::new), Similarity.normalised(centroid), runtime);
+        double[] best = new double[rows.size()];
+        int[] nearest = new int[rows.size()];
+        for (int r = 0; r < rows.size(); r++) {
+            best[r] = Double.NEGATIVE_INFINITY;
+            for (int c = 0; c < classes; c++) {
+                if (cosines[r][c] > best[r]) {
+                    best[r] = cosines[r][c];
+                    nearest[r] = c;
+                }
+            }
+        }
+        List<Double> values = Arrays.stream(best).boxed().toList();
         double median = median(values);
         double mad = 1.4826 * median(values.stream().map(v -> Math.abs(v - median)).toList());
         List<Outlier> out = new ArrayList<>();
-        for (int i = 0; i < unit.length; i++) {
-            if (unit[i] != null && mad > 0 && (median - best[i]) / mad >= MIN_Z) {
-                out.add(new Outlier(i, nearest[i], best[i], (median - best[i]) / mad));
+        for (int r = 0; r < rows.size(); r++) {
+            if (mad > 0 && (median - best[r]) / mad >= MIN_Z) {
+                out.add(new Outlier(rows.get(r), nearest[r], best[r], (median - best[r]) / mad));
             }
         }
         out.sort(Comparator.comparingDouble(Outlier::cosine));

@@ -105,6 +105,75 @@ public final class Similarity {
         return pairs;
     }
 
+    /**
+     * For each row of {@code rows}, its highest cosine to any row of {@code against} (both unit length, no nulls):
+     * e.g. how close each validation image comes to the training images.
+     */
+    public static float[] nearest(float[][] rows, float[][] against, RuntimeOptions runtime) throws OrtException {
+        float[] best = new float[rows.length];
+        java.util.Arrays.fill(best, -1f);
+        if (rows.length == 0 || against.length == 0) {
+            return best;
+        }
+        int dim = against[0].length;
+        FloatBuffer all = ByteBuffer.allocateDirect(against.length * dim * Float.BYTES).order(ByteOrder.nativeOrder()).asFloatBuffer();
+        for (int r = 0; r < against.length; r++) {
+            all.put(r * dim, against[r]);
+        }
+        FloatBuffer block = ByteBuffer.allocateDirect(BLOCK * dim * Float.BYTES).order(ByteOrder.nativeOrder()).asFloatBuffer();
+        OrtEnvironment environment = OnnxRuntimeLibraries.environment();
+        try (OrtSession.SessionOptions options = runtime.toSessionOptions();
+             OrtSession session = environment.createSession(graph(dim).toByteArray(), options);
+             OnnxTensor b = OnnxTensor.createTensor(environment, all, new long[] {against.length, dim})) {
+            for (int from = 0; from < rows.length; from += BLOCK) {
+                int to = Math.min(rows.length, from + BLOCK);
+                for (int r = from; r < to; r++) {
+                    block.put((r - from) * dim, rows[r]);
+                }
+                try (OnnxTensor a = OnnxTensor.createTensor(environment, block.duplicate().limit((to - from) * dim).slice(),
+                        new long[] {to - from, dim});
+                     OrtSession.Result result = session.run(Map.of("a", a, "b", b))) {
+                    FloatBuffer cosines = ((OnnxTensor) result.get(0)).getFloatBuffer();
+                    for (int r = 0; r < to - from; r++) {
+                        for (int c = 0; c < against.length; c++) {
+                            best[from + r] = Math.max(best[from + r], cosines.get(r * against.length + c));
+                        }
+                    }
+                }
+            }
+        }
+        return best;
+    }
+
+    /** Every cosine of {@code rows} (no nulls) to {@code against} (a few hundred rows at most): [row][against]. */
+    public static float[][] all(float[][] rows, float[][] against, RuntimeOptions runtime) throws OrtException {
+        float[][] out = new float[rows.length][against.length];
+        if (rows.length == 0 || against.length == 0) {
+            return out;
+        }
+        int dim = against[0].length;
+        FloatBuffer b = ByteBuffer.allocateDirect(against.length * dim * Float.BYTES).order(ByteOrder.nativeOrder()).asFloatBuffer();
+        for (int r = 0; r < against.length; r++) {
+            b.put(r * dim, against[r]);
+        }
+        FloatBuffer a = ByteBuffer.allocateDirect(rows.length * dim * Float.BYTES).order(ByteOrder.nativeOrder()).asFloatBuffer();
+        for (int r = 0; r < rows.length; r++) {
+            a.put(r * dim, rows[r]);
+        }
+        OrtEnvironment environment = OnnxRuntimeLibraries.environment();
+        try (OrtSession.SessionOptions options = runtime.toSessionOptions();
+             OrtSession session = environment.createSession(graph(dim).toByteArray(), options);
+             OnnxTensor at = OnnxTensor.createTensor(environment, a, new long[] {rows.length, dim});
+             OnnxTensor bt = OnnxTensor.createTensor(environment, b, new long[] {against.length, dim});
+             OrtSession.Result result = session.run(Map.of("a", at, "b", bt))) {
+            FloatBuffer cosines = ((OnnxTensor) result.get(0)).getFloatBuffer();
+            for (int r = 0; r < rows.length; r++) {
+                cosines.get(r * against.length, out[r]);
+            }
+        }
+        return out;
+    }
+
     /** {@code a · bᵀ}. */
     static ModelProto graph(int dim) {
         GraphProto.Builder graph = GraphProto.newBuilder().setName("cosines")
