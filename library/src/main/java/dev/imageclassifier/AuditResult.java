@@ -29,15 +29,6 @@ public record AuditResult(String source, Path root, int images, List<String> lab
                           List<DuplicateGroup> duplicates, List<FileIssue> files, List<Outlier> outliers, List<ClassCount> classes,
                           Leakage leakage, String backbone, Framing framing, double seconds) {
 
-    public AuditResult {
-        labels = List.copyOf(labels);
-        mislabeled = List.copyOf(mislabeled);
-        duplicates = List.copyOf(duplicates);
-        files = List.copyOf(files);
-        outliers = List.copyOf(outliers);
-        classes = List.copyOf(classes);
-    }
-
     /**
      * An image whose label is probably wrong.
      *
@@ -64,11 +55,6 @@ public record AuditResult(String source, Path root, int images, List<String> lab
     public record DuplicateGroup(List<String> paths, List<String> labels, List<Boolean> training, boolean exact, boolean crossSplit,
                                  boolean crossClass, double cosine) {
 
-        public DuplicateGroup {
-            paths = List.copyOf(paths);
-            labels = List.copyOf(labels);
-            training = List.copyOf(training);
-        }
 
         /** @return "exact" or "near" */
         public String kind() {

@@ -147,7 +147,8 @@ public final class DatasetAudit {
             outliers.add(new AuditResult.Outlier(image.path(), image.label(), labels.get(o.nearest()), o.cosine()));
         }
         Auditor.Leakage l = found.leakage();
-        return new AuditResult(split.source(), split.root(), images.size(), labels, suspects, groups, issues, outliers,
+        return new AuditResult(split.source(), split.root(), images.size(), labels, List.copyOf(suspects), List.copyOf(groups),
+                List.copyOf(issues), List.copyOf(outliers),
                 classCounts(images, labels), new AuditResult.Leakage(l.valImages(), l.leaked(), l.accuracy(), l.accuracyWithoutLeak()),
                 settings.backbone.name(), settings.framing, seconds);
     }

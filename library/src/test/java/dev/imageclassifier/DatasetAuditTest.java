@@ -145,6 +145,13 @@ class DatasetAuditTest {
         String html = Files.readString(out.resolve("audit.html"));
         assertThat(html).contains("data:image/jpeg;base64,", "Probably mislabelled", "airplanes/copy_small.jpg")
                 .doesNotContain(root.toString(), "http://", "https://");
+        AuditResult back = dev.imageclassifier.report.AuditFiles.read(out.resolve("audit.json"), root);
+        assertThat(back.mislabeled()).extracting(AuditResult.Suspect::path)
+                .containsExactlyElementsOf(result.mislabeled().stream().map(AuditResult.Suspect::path).toList());
+        assertThat(back.duplicates()).extracting(AuditResult.DuplicateGroup::paths)
+                .containsExactlyElementsOf(result.duplicates().stream().map(AuditResult.DuplicateGroup::paths).toList());
+        assertThat(back.files()).isEqualTo(result.files());
+        assertThat(back.classes()).isEqualTo(result.classes());
         try (var listing = Files.list(out)) {
             assertThat(listing.map(p -> p.getFileName().toString()))
                     .containsExactlyInAnyOrder("audit.json", "mislabeled.csv", "duplicates.csv", "issues.csv", "audit.html");

@@ -93,6 +93,17 @@ class AuditCommandTest {
 
     @Test
     @Order(4)
+    void evaluateShowsTheAuditAsASectionOfTheReport() throws Exception {
+        Cli evaluated = Cli.run("evaluate", "--model", dir.resolve("model/classifier.onnx").toString(), "--split",
+                dir.resolve("data/split.csv").toString(), "--results", dir.resolve("evaluation").toString(), "--audit",
+                dir.resolve("audit/audit.json").toString(), "--no-progress");
+        assertThat(evaluated.exitCode()).as(evaluated.err()).isZero();
+        String report = Files.readString(dir.resolve("evaluation/report.html"));
+        assertThat(report).contains("<section id=\"audit\">", "Data check", "watch/again.jpg").doesNotContain(data.toString());
+    }
+
+    @Test
+    @Order(5)
     void aBrokenSuspectFileIsSaidInWords() throws Exception {
         Path bad = Files.writeString(dir.resolve("bad.json"), "{\"not\": \"an audit\"}");
         Cli trained = Cli.run(withBackbone("train", "--split", dir.resolve("data/split.csv").toString(), "--exclude-suspects",

@@ -50,6 +50,54 @@ public final class AuditFiles {
         AtomicFiles.writeTogether(files);
     }
 
+    /**
+     * An {@code audit.json} read back, for a report that shows it beside an evaluation.
+     *
+     * @param root the dataset folder its paths are relative to (for the thumbnails)
+     */
+    public static AuditResult read(Path file, Path root) throws IOException {
+        com.fasterxml.jackson.databind.JsonNode json;
+        try {
+            json = Json.MAPPER.readTree(file.toFile());
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IOException(file + " is not valid JSON: " + e.getOriginalMessage(), e);
+        }
+        if (json == null || !json.has("mislabeled") || !json.has("duplicates") || !json.has("class_counts")) {
+            throw new IOException(file + " is not an audit.json (it lacks the mislabeled, duplicates or class_counts list)");
+        }
+        List<AuditResult.Suspect> suspects = new ArrayList<>();
+        json.get("mislabeled").forEach(m -> suspects.add(new AuditResult.Suspect(m.path("path").asText(), m.path("label").asText(),
+                m.path("suggested").asText(), m.path("score").asDouble(), !"val".equals(m.path("subset").asText()))));
+        List<AuditResult.DuplicateGroup> groups = new ArrayList<>();
+        json.get("duplicates").forEach(g -> {
+            List<String> paths = new ArrayList<>();
+            List<String> labels = new ArrayList<>();
+            List<Boolean> training = new ArrayList<>();
+            g.path("paths").forEach(p -> paths.add(p.asText()));
+            g.path("labels").forEach(l -> labels.add(l.asText()));
+            g.path("subsets").forEach(t -> training.add(!"val".equals(t.asText())));
+            groups.add(new AuditResult.DuplicateGroup(List.copyOf(paths), List.copyOf(labels), List.copyOf(training), "exact".equals(g.path("kind").asText()),
+                    g.path("cross_split").asBoolean(), g.path("cross_class").asBoolean(), g.path("cosine").asDouble()));
+        });
+        List<AuditResult.FileIssue> issues = new ArrayList<>();
+        json.path("file_issues").forEach(f -> issues.add(new AuditResult.FileIssue(f.path("path").asText(), f.path("label").asText(),
+                f.path("problem").asText(), f.path("detail").asText())));
+        List<AuditResult.Outlier> outliers = new ArrayList<>();
+        json.path("outliers").forEach(o -> outliers.add(new AuditResult.Outlier(o.path("path").asText(), o.path("label").asText(),
+                o.path("nearest").asText(), o.path("cosine").asDouble())));
+        List<AuditResult.ClassCount> counts = new ArrayList<>();
+        json.get("class_counts").forEach(c -> counts.add(new AuditResult.ClassCount(c.path("label").asText(), c.path("train").asInt(),
+                c.path("val").asInt(), c.path("small").asBoolean())));
+        com.fasterxml.jackson.databind.JsonNode leak = json.path("leakage");
+        AuditResult.Leakage leakage = new AuditResult.Leakage(leak.path("val_images").asInt(), leak.path("leaked_val_images").asInt(),
+                leak.path("accuracy").asDouble(Double.NaN), leak.path("accuracy_without_leaked").asDouble(Double.NaN));
+        return new AuditResult(json.path("source").asText(), root, json.path("images").asInt(),
+                counts.stream().map(AuditResult.ClassCount::label).toList(), List.copyOf(suspects), List.copyOf(groups),
+                List.copyOf(issues), List.copyOf(outliers), List.copyOf(counts), leakage,
+                json.path("backbone").asText(), dev.imageclassifier.Framing.parse(json.path("framing").asText("whole")),
+                json.path("seconds").asDouble());
+    }
+
     /** The JSON document; its keys are the contract tools rely on (see docs/audit.md). */
     static Map<String, Object> json(AuditResult result) {
         Map<String, Object> out = new LinkedHashMap<>();

@@ -53,6 +53,12 @@ public final class AuditSection {
         return trimmed.substring(Math.max(trimmed.lastIndexOf('/'), trimmed.lastIndexOf('\\')) + 1);
     }
 
+    /** The section with its own styles, for a page that has not got them (the evaluation report). */
+    public static String embedded(AuditResult result) {
+        return "<style>" + STYLE.lines().filter(l -> l.startsWith(".audit") || l.startsWith(".wrong")).reduce("", String::concat)
+                + "</style>" + section(result);
+    }
+
     /** The findings, most important first: leakage, label errors, duplicates, problem files, outliers, imbalance. */
     public static String section(AuditResult result) {
         StringBuilder html = new StringBuilder("<section id=\"audit\"><h2>Data check</h2>");
