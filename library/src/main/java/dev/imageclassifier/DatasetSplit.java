@@ -1,6 +1,7 @@
 package dev.imageclassifier;
 
 import dev.imageclassifier.data.DatasetScanner;
+import dev.imageclassifier.data.Deduplication;
 import dev.imageclassifier.data.LabeledImage;
 import dev.imageclassifier.data.SplitManifest;
 import dev.imageclassifier.data.StratifiedSplitter;
@@ -59,13 +60,20 @@ public final class DatasetSplit {
     private final String summary;
     private final boolean presplit;
     private final List<SkippedFile> skipped;
+    private final List<String> dropped;
 
     private DatasetSplit(SplitManifest manifest, String source, String summary, boolean presplit, List<SkippedFile> skipped) {
+        this(manifest, source, summary, presplit, skipped, List.of());
+    }
+
+    private DatasetSplit(SplitManifest manifest, String source, String summary, boolean presplit, List<SkippedFile> skipped,
+                         List<String> dropped) {
         this.manifest = manifest;
         this.source = source;
         this.summary = summary;
         this.presplit = presplit;
         this.skipped = List.copyOf(skipped);
+        this.dropped = List.copyOf(dropped);
     }
 
     /**
@@ -167,6 +175,45 @@ public final class DatasetSplit {
         return skipped;
     }
 
+    /** @return duplicate copies left out of the split when it was made (their files are untouched) */
+    public List<String> dropped() {
+        return dropped;
+    }
+
+    /**
+     * This split without some of its training images, e.g. those an audit suspects: the validation images stay, so
+     * accuracy is measured on the same images as before. Paths not in the split, or of validation images, are ignored.
+     *
+     * @param paths paths as the split names them
+     * @return the smaller split (the same one when nothing matched)
+     * @throws DatasetException when a class would be left without training images
+     */
+    public DatasetSplit withoutTraining(java.util.Collection<String> paths) throws DatasetException {
+        Set<String> leave = new java.util.HashSet<>(paths);
+        List<LabeledImage> kept = new ArrayList<>();
+        List<String> left = new ArrayList<>();
+        for (LabeledImage image : manifest.images()) {
+            if (image.subset() == Subset.TRAIN && leave.contains(image.path())) {
+                left.add(image.path());
+            } else {
+                kept.add(image);
+            }
+        }
+        if (left.isEmpty()) {
+            return this;
+        }
+        for (String label : manifest.labels()) {
+            if (kept.stream().noneMatch(i -> i.subset() == Subset.TRAIN && i.label().equals(label))) {
+                throw new DatasetException(DatasetException.Problem.CLASS_TOO_SMALL, label, "Class '" + label
+                        + "' would have no training image left once the excluded images are left out");
+            }
+        }
+        SplitManifest smaller = new SplitManifest(manifest.root(), manifest.seed(), manifest.valFraction(), kept,
+                manifest.filesFingerprint());
+        return new DatasetSplit(smaller, source, kept.size() + " images (" + left.size() + " training images excluded)", presplit,
+                skipped, left);
+    }
+
     /**
      * Writes the split manifest, atomically.
      *
@@ -198,6 +245,8 @@ public final class DatasetSplit {
         private long seed = 42;
         private double valFraction = 0.2;
         private Set<String> excluded = Set.of(CALTECH_BACKGROUND);
+        private boolean dropExact;
+        private List<List<String>> duplicateGroups = List.of();
 
         private Builder(Path folder) {
             this.folder = folder;
@@ -231,6 +280,22 @@ public final class DatasetSplit {
         }
 
         /**
+         * Leaves all but one copy of each duplicate out of the split (the files stay): the first path in sorted order
+         * is kept, so the result is the same every time. The copies are dropped before the split is made, so no copy
+         * ends up on the other side; in a tree already split into {@code train/} and {@code val/}, one copy per side
+         * is kept, as the split is the user's.
+         *
+         * @param exact  also find files with the same bytes (each file is read once more)
+         * @param groups duplicate groups found otherwise, e.g. an audit's near duplicates (paths relative to the folder)
+         * @return this builder
+         */
+        public Builder dropDuplicates(boolean exact, List<List<String>> groups) {
+            dropExact = exact;
+            duplicateGroups = groups.stream().map(List::copyOf).toList();
+            return this;
+        }
+
+        /**
          * Finds the images and splits them.
          *
          * @return the split
@@ -238,9 +303,20 @@ public final class DatasetSplit {
          */
         public DatasetSplit build() throws DatasetException {
             DatasetScanner.Result scan = DatasetScanner.scan(folder, excluded);
+            List<String> dropped = List.of();
+            if (dropExact || !duplicateGroups.isEmpty()) {
+                Deduplication.Result dedup;
+                try {
+                    dedup = Deduplication.drop(scan.root(), scan.images(), dropExact, duplicateGroups);
+                } catch (java.io.IOException e) {
+                    throw new DatasetException("Cannot read an image of " + folder + " to compare it: " + e.getMessage(), e);
+                }
+                scan = new DatasetScanner.Result(scan.root(), dedup.kept(), scan.skipped(), scan.presplit());
+                dropped = dedup.dropped();
+            }
             SplitManifest manifest = StratifiedSplitter.split(scan, seed, valFraction);
             return new DatasetSplit(manifest, folder.toString(), scan.summary(), scan.presplit(),
-                    scan.skipped().stream().map(s -> new SkippedFile(s.path(), s.reason())).toList());
+                    scan.skipped().stream().map(s -> new SkippedFile(s.path(), s.reason())).toList(), dropped);
         }
     }
 }

@@ -100,4 +100,18 @@ public final class EvaluationResult {
     public void writeReport(Path file, Path trainingMetrics) throws IOException {
         VisualReport.write(classifier, classifier.file().toString(), result, trainingMetrics, file);
     }
+
+    /**
+     * Writes the report with a section on the dataset: what an audit of it found.
+     *
+     * @param file            e.g. {@code results/evaluation/report.html}
+     * @param trainingMetrics the {@code metrics.json} of the model's training, or null
+     * @param audit           an {@code audit.json} written by {@link DatasetAudit#write}; its paths are read as the
+     *                        evaluated split's
+     * @throws IOException when the audit cannot be read or the report cannot be written
+     */
+    public void writeReport(Path file, Path trainingMetrics, Path audit) throws IOException {
+        VisualReport.write(classifier, classifier.file().toString(), result, trainingMetrics,
+                dev.imageclassifier.report.AuditFiles.read(audit, split.root()), file);
+    }
 }

@@ -70,6 +70,7 @@ final class TrainingRun {
         }
         double featureSeconds = (System.nanoTime() - featureStart) / 1e9;
         reportFeatures(table, featureSeconds);
+        TrainingDataCheck.note(source, table, request, options.runtime(), progress);
 
         TrainedHead trained = trainHead(table, request, labels, seed);
         int featureDim = trained.head.head().dim();

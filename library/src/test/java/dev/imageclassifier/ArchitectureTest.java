@@ -57,7 +57,7 @@ class ArchitectureTest {
     /** Layer of each internal package, lowest first. */
     private static final Map<String, Integer> PACKAGE_LAYERS = Map.ofEntries(
             Map.entry("io", 0), Map.entry("vision", 2), Map.entry("fetch", 2), Map.entry("inference", 3), Map.entry("explain", 3),
-            Map.entry("data", 4), Map.entry("model", 4), Map.entry("quantize", 6), Map.entry("train", 7), Map.entry("report", 8));
+            Map.entry("data", 4), Map.entry("model", 4), Map.entry("quantize", 6), Map.entry("train", 7), Map.entry("audit", 8), Map.entry("report", 8));
 
     /**
      * API types are layered one by one, as the API package holds both the words every layer speaks (exceptions,
@@ -217,7 +217,7 @@ class ArchitectureTest {
             "Explanation",
             "FeatureSource", "FeatureTable", "FittedHead", "Framing", "ImageTooLargeException", "InferenceException",
             "InferenceMonitor", "InvalidImageException", "InvalidModelException", "OverloadedException", "Prediction", "Progress",
-            "ProgressListener", "ScoredLabel", "TrainingResult");
+            "ProgressListener", "ScoredLabel", "TrainingResult", "AuditResult");
 
     @FunctionalInterface
     private interface ImportVisitor {

@@ -41,6 +41,10 @@ final class EvaluateCommand implements Callable<Integer> {
                     + "(env RESULTS_DIR + /evaluation, default: ${DEFAULT-VALUE}).")
     Path results;
 
+    @Option(names = "--audit", paramLabel = "AUDIT_JSON", defaultValue = "${env:AUDIT_JSON}",
+            description = "Also show what `audit` found in the dataset (its audit.json) as a section of report.html (env AUDIT_JSON).")
+    Path audit;
+
     @Option(names = "--training-metrics", paramLabel = "FILE", defaultValue = "${env:RESULTS_DIR:-" + SharedOptions.RESULTS_DIR + "}/metrics.json",
             description = "The metrics.json written when the model was trained: report.html shows its training curves when it "
                     + "is this model's (same run id) (env RESULTS_DIR + /metrics.json, default: ${DEFAULT-VALUE}).")
@@ -70,7 +74,11 @@ final class EvaluateCommand implements Callable<Integer> {
             out.skipped().stream().limit(5).forEach(f -> spec.commandLine().getErr().printf("warning: skipped %s: %s%n", f.path(), f.reason()));
             out.writeMetrics(results.resolve("metrics.json"),
                     tta ? "evaluate --tta (centre + mirrored centre, probabilities averaged)" : "evaluate");
-            out.writeReport(results.resolve("report.html"), trainingMetrics);
+            if (audit != null) {
+                out.writeReport(results.resolve("report.html"), trainingMetrics, audit);
+            } else {
+                out.writeReport(results.resolve("report.html"), trainingMetrics);
+            }
             spec.commandLine().getOut().printf(Locale.ROOT,
                     "Evaluated %s%s on %d validation images: accuracy %.2f%%, top-5 %.2f%%, weighted F1 %.3f (%.0f img/s) → %s, %s%n",
                     model.path, tta ? " with flip TTA" : "", out.images(), 100 * out.accuracy(), 100 * out.top5Accuracy(),

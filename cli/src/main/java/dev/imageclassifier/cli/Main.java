@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
         subcommands = {
                 PrepareCommand.class,
                 TrainCommand.class,
+                AuditCommand.class,
                 EvaluateCommand.class,
                 PredictCommand.class,
                 ServeCommand.class,

@@ -58,6 +58,13 @@ final class PrepareCommand implements Callable<Integer> {
                     + "--exclude '' keeps every folder.")
     List<String> exclude;
 
+    @Option(names = "--drop-duplicates", paramLabel = "AUDIT_JSON", arity = "0..1", fallbackValue = "",
+            description = "Leave all but one copy of each duplicate out of the split (the first path in sorted order; the files "
+                    + "stay where they are): files with the same bytes, and with an audit's audit.json also its near "
+                    + "duplicates. Copies are dropped before splitting, so none ends up on both sides; a tree already "
+                    + "split into train/ and val/ keeps one copy per side.")
+    String dropDuplicates;
+
     @Option(names = "--materialize",
             description = "Also hard-link the split into <out>/train/<class>/ and <out>/val/<class>/ for browsing.")
     boolean materialize;
@@ -74,7 +81,11 @@ final class PrepareCommand implements Callable<Integer> {
         }
         Set<String> excluded = new LinkedHashSet<>();
         exclude.stream().map(String::trim).filter(s -> !s.isEmpty()).forEach(excluded::add);
-        DatasetSplit split = DatasetSplit.builder(data).seed(seed).valFraction(valFraction).exclude(excluded).build();
+        DatasetSplit.Builder builder = DatasetSplit.builder(data).seed(seed).valFraction(valFraction).exclude(excluded);
+        if (dropDuplicates != null) {
+            builder.dropDuplicates(true, dropDuplicates.isEmpty() ? List.of() : AuditFindings.duplicateGroups(Path.of(dropDuplicates)));
+        }
+        DatasetSplit split = builder.build();
         if (!split.skipped().isEmpty()) {
             err.printf(Locale.ROOT, "warning: skipped %d file(s) that are not readable images, e.g.:%n", split.skipped().size());
             split.skipped().stream().limit(5).forEach(s -> err.printf(Locale.ROOT, "  %s (%s)%n", s.path(), s.reason()));
@@ -85,6 +96,10 @@ final class PrepareCommand implements Callable<Integer> {
                 split.presplit() ? " (already split into train/ and val/)" : "");
         outWriter.printf(Locale.ROOT, "Wrote %s: %d train, %d val (seed %d, fingerprint %s…)%n", file,
                 split.trainImages(), split.valImages(), seed, split.fingerprint().substring(0, 12));
+        if (dropDuplicates != null) {
+            outWriter.printf(Locale.ROOT, "Left out %d duplicate cop%s (kept one of each; no file was changed)%n", split.dropped().size(),
+                    split.dropped().size() == 1 ? "y" : "ies");
+        }
         if (materialize) {
             int linked = split.linkInto(out);
             outWriter.printf(Locale.ROOT, "Linked %d images into %s/train and %s/val%n", linked, out, out);

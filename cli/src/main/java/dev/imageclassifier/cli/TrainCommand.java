@@ -94,6 +94,12 @@ final class TrainCommand implements Callable<Integer> {
                     + "(random resized crop + flip + rotation ±10°), besides the centre crop and its mirror image.")
     Integer augmentedViews;
 
+    @Option(names = "--exclude-suspects", paramLabel = "FILE", defaultValue = "${env:EXCLUDE_SUSPECTS}",
+            description = "Leave these images out of training (never out of validation, and no file is changed): an audit's "
+                    + "audit.json (its probably-mislabelled images, outliers and problem files), or a CSV with a path column, "
+                    + "or a list of paths, one a line, as the split names them (env EXCLUDE_SUSPECTS).")
+    Path excludeSuspects;
+
     @Option(names = "--seed", paramLabel = "N", description = "Seed for augmentation and head training (default: the split's seed).")
     Long seed;
 
@@ -139,6 +145,12 @@ final class TrainCommand implements Callable<Integer> {
             trainer.seed(seed);
         }
         DatasetSplit data = DatasetSplit.read(split.path);
+        if (excludeSuspects != null) {
+            int before = data.trainImages();
+            data = data.withoutTraining(AuditFindings.suspects(excludeSuspects));
+            spec.commandLine().getErr().printf(Locale.ROOT, "Excluding %d training image(s) listed in %s%n", before - data.trainImages(),
+                    excludeSuspects);
+        }
         TrainingResult result = trainer.build().train(data, model.path, results);
         spec.commandLine().getOut().printf(Locale.ROOT,
                 "Trained %s on %s: val accuracy %.2f%% (top-5 %.2f%%, weighted F1 %.3f) on %d images, %d classes; "
@@ -148,6 +160,8 @@ final class TrainCommand implements Callable<Integer> {
                         ? String.format(Locale.ROOT, "%.0f img/s", result.imagesPerSecond()) : "all from cache",
                 result.headSeconds() > 0 ? String.format(Locale.ROOT, "%.1f s", result.headSeconds()) : "from the cache",
                 result.bestEpoch(), result.totalSeconds(), result.model(), result.metrics());
+        spec.commandLine().getOut().printf(Locale.ROOT, "Check the data for duplicates, leakage and label errors: image-classifier audit "
+                + "--split %s --backbone %s --framing %s%n", split.path, backbone.backbone, result.framing().id());
         if (report) {
             writeReport(data);
         }

@@ -15,7 +15,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class HelpTextTest {
 
     @ParameterizedTest(name = "{0} --help")
-    @ValueSource(strings = {"", "prepare", "train", "evaluate", "predict", "serve", "bench", "run"})
+    @ValueSource(strings = {"", "prepare", "train", "audit", "evaluate", "predict", "serve", "bench", "run"})
     void help_names_the_reference_service_not_the_seed(String command) {
         StringWriter out = new StringWriter();
         Main.commandLine().setOut(new PrintWriter(out)).execute(command.isEmpty() ? new String[] {"--help"} : new String[] {command, "--help"});

@@ -39,6 +39,12 @@ public final class VisualReport {
      */
     public static void write(ImageClassifier classifier, String model, Evaluation.Result result, Path trainingMetrics, Path file)
             throws IOException {
+        write(classifier, model, result, trainingMetrics, null, file);
+    }
+
+    /** @param audit the audit of the dataset, shown as a section of its own (null for none) */
+    public static void write(ImageClassifier classifier, String model, Evaluation.Result result, Path trainingMetrics,
+                             dev.imageclassifier.AuditResult audit, Path file) throws IOException {
         ModelInfo metadata = classifier.info();
         List<ReportPage.Figure> figures = new ArrayList<>();
         for (Evaluation.Mistake mistake : result.mistakes().subList(0, Math.min(MAX_FIGURES, result.mistakes().size()))) {
@@ -51,7 +57,11 @@ public final class VisualReport {
         ReportPage.Content content = new ReportPage.Content(metadata.identity(), model, metadata.backbone().name(), recipeName, metadata.metrics(),
                 result.metrics().report(), figures, result.skipped().size(), Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(),
                 TrainingCurves.read(trainingMetrics, metadata));
-        AtomicFiles.write(file, ReportPage.render(content).getBytes(StandardCharsets.UTF_8));
+        String page = ReportPage.render(content);
+        if (audit != null) {
+            page = page.replace("</main>", AuditSection.embedded(audit) + "</main>");
+        }
+        AtomicFiles.write(file, page.getBytes(StandardCharsets.UTF_8));
     }
 
     /** PNG to JPEG: a photo with a heatmap is a tenth of the size in JPEG, and the report holds dozens. */
