@@ -26,7 +26,7 @@ final class LbfgsTrainer {
     /** Below this many training images λ is chosen by cross-validation. */
     static final int CROSS_VALIDATE_BELOW = 2000;
     static final int FOLDS = 5;
-    private static final double GRADIENT_TOLERANCE = 1e-6;
+    private static final double GRADIENT_TOLERANCE = 1e-5;
     private static final double VALUE_TOLERANCE = 1e-9;
 
     private final Recipe recipe;
@@ -134,7 +134,7 @@ final class LbfgsTrainer {
     private void minimize(SoftmaxLoss loss, double[] theta, List<HeadTrainer.Epoch> record, SoftmaxLoss held) {
         Lbfgs lbfgs = new Lbfgs(recipe.maxIterations(), GRADIENT_TOLERANCE, VALUE_TOLERANCE);
         double[] scratch = record != null && held != null ? new double[theta.length] : null;
-        var outcome = lbfgs.minimize(loss, theta, (iteration, value, x) -> {
+        lbfgs.minimize(loss, theta, (iteration, value, x) -> {
             if (record == null) {
                 return;
             }
@@ -146,7 +146,6 @@ final class LbfgsTrainer {
             }
             record.add(new HeadTrainer.Epoch(iteration, Double.NaN, value, heldAccuracy, heldLoss));
         });
-        System.out.println("DEBUG " + outcome);
     }
 
     /**
