@@ -79,18 +79,18 @@ final class LbfgsTrainer {
                         addRows(samples, i, fit);
                     }
                 }
-                double[] start1 = new double[theta.length];
+                double[] foldTheta = new double[theta.length];
                 try (SoftmaxLoss fitLoss = new SoftmaxLoss(samples, fit, classes, runtime);
-                     SoftmaxLoss heldLossFn = new SoftmaxLoss(samples, held, classes, runtime)) {
+                     SoftmaxLoss heldRows = new SoftmaxLoss(samples, held, classes, runtime)) {
                     for (int c = 0; c < decays.size(); c++) {
                         List<HeadTrainer.Epoch> record = k == 0 ? histories.get(c) : null;
                         fitLoss.lambda(decays.get(c));
-                        minimize(fitLoss, start1, record, heldLossFn);
+                        minimize(fitLoss, foldTheta, record, heldRows);
                         double[] scratch = new double[theta.length];
-                        heldLoss[c] += heldLossFn.valueAndGradient(start1, scratch) * held.size();
-                        heldRight[c] += heldLossFn.lastCorrect();
+                        heldLoss[c] += heldRows.valueAndGradient(foldTheta, scratch) * held.size();
+                        heldRight[c] += heldRows.lastCorrect();
                         if (k == 0) {
-                            firstFold[c] = start1.clone();
+                            firstFold[c] = foldTheta.clone();
                         }
                         progress.step();
                     }

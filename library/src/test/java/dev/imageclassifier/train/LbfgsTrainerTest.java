@@ -118,6 +118,13 @@ class LbfgsTrainerTest {
     }
 
     @Test
+    void theTrainedHeadsCacheKeepsHeadsOfEachSolverApart() {
+        Recipe sgd = lbfgs(List.of()).toBuilder().solver(Recipe.Solver.SGD).build();
+        assertThat(TrainedHeads.key(views, labels, classes, lbfgs(List.of()), 42))
+                .isNotEqualTo(TrainedHeads.key(views, labels, classes, sgd, 42));
+    }
+
+    @Test
     void foldsAreStratified() {
         int[] fold = new LbfgsTrainer(lbfgs(List.of()), 7, TWO_THREADS).folds(labels, classes, true);
         for (int k = 0; k < LbfgsTrainer.FOLDS; k++) {
