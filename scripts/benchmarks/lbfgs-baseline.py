@@ -7,22 +7,24 @@ Needs numpy and scipy (a development comparison, not part of the product):
 
   python3 scripts/benchmarks/lbfgs-baseline.py SPLIT.csv CACHE_DIR/features[/BACKBONE/PREPROCESSING] [C ...]
 """
-import glob, hashlib, os, sys
+import csv, glob, hashlib, os, sys
 import numpy as np
 from scipy.optimize import minimize
 from scipy.special import logsumexp
 
 def read_split(path):
+    """The split manifest: '# key: value' comment lines, then RFC 4180 CSV rows path,label,subset."""
     rows, root = [], None
-    for line in open(path, encoding="utf-8"):
-        line = line.rstrip("\n")
-        if line.startswith("# root: "):
-            root = line[8:]
-        elif line.startswith("#") or line == "path,label,subset" or not line:
-            continue
-        else:
-            p, label, subset = line.rsplit(",", 2)
-            rows.append((p, label, subset))
+    with open(path, encoding="utf-8", newline="") as f:
+        body = []
+        for line in f:
+            if line.startswith("# root: "):
+                root = line[8:].rstrip("\r\n")
+            elif not line.startswith("#"):
+                body.append(line)
+    for record in csv.reader(body):
+        if record and record != ["path", "label", "subset"]:
+            rows.append(tuple(record))
     root = root if os.path.isabs(root) else os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(path)), root))
     return root, rows
 
@@ -36,8 +38,9 @@ def feature(cache, file):
         raise SystemExit("%s has features under several backbones or framings; pass one folder, "
                          "CACHE_DIR/features/BACKBONE/PREPROCESSING (the chosen framing's is the largest)" % cache)
     values = np.fromfile(hits[0], dtype="<f4")
-    # header: magic and width, then (format "FEA2") a checksum
-    return values[3:] if values[:1].view("<u4")[0] == 0x46454132 else values[2:]
+    # header: magic and width, then a checksum ("FEA2"), then the entry's 32-byte key ("FEA3")
+    magic = values[:1].view("<u4")[0]
+    return values[11:] if magic == 0x46454133 else values[3:] if magic == 0x46454132 else values[2:]
 
 def fit(x, y, classes, c):
     n, d = x.shape

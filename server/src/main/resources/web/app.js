@@ -42,7 +42,10 @@ $("preview").addEventListener("load", () => {
   drawHeatmap();
 });
 $("preview").addEventListener("error", () => {
-  show($("preview"), false);
+  const img = $("preview");
+  show(img, false);
+  img.removeAttribute("src"); // no broken-image icon or cut-off alt text: the server's answer says what is wrong
+  img.alt = "";
   drop.classList.remove("has-image");
   drawHeatmap();
 });
@@ -238,5 +241,11 @@ document.addEventListener("paste", (event) => {
     classify(item.getAsFile());
   }
 });
+
+// A touch screen has no Enter key to press and no Ctrl+V: tell it what works there.
+if (window.matchMedia("(pointer: coarse)").matches && !window.matchMedia("(any-pointer: fine)").matches) {
+  show($("hint-keyboard"), false);
+  show($("hint-touch"), true);
+}
 
 loadModelFacts();

@@ -158,12 +158,16 @@ final class TrainingRun {
             return remoteHead(remote.get(), table, request, labels);
         }
         TrainingOutputs.Samples samples = samples(table, request, labels);
-        note("Training the head (%s recipe): %d images, %d classes, up to %d epochs%s%s", recipe.name(), samples.train().length,
-                labels.size(), recipe.epochs(), recipe.heads() > 1 ? ", the average of " + recipe.heads() + " heads" : "",
-                recipe.weightDecayCandidates().isEmpty() ? "" : ", weight decay chosen on the hold-out from "
+        boolean lbfgs = recipe.solver() == Recipe.Solver.LBFGS;
+        note("Training the head (%s recipe): %d images, %d classes, %s%s%s", recipe.name(), samples.train().length,
+                labels.size(), lbfgs ? "L-BFGS to the optimum" : "up to " + recipe.epochs() + " epochs",
+                recipe.heads() > 1 && !lbfgs ? ", the average of " + recipe.heads() + " heads" : "",
+                recipe.weightDecayCandidates().isEmpty() ? "" : ", weight decay chosen on "
+                        + (HeadTrainer.crossValidates(recipe, samples.train().length) ? "5-fold cross-validation" : "the hold-out") + " from "
                         + recipe.weightDecayCandidates());
         HeadTrainer.Result head;
-        try (Progress bar = progress.begin("Epochs", HeadTrainer.progressEpochs(recipe, samples.train()), "epoch")) {
+        try (Progress bar = progress.begin(lbfgs ? "Fits" : "Epochs", HeadTrainer.progressEpochs(recipe, samples.train()),
+                lbfgs ? "fit" : "epoch")) {
             head = new HeadTrainer(recipe, seed, options.runtime(), trainedHeads())
                     .train(samples.train(), samples.trainLabels(), labels.size(), bar);
         } catch (ai.onnxruntime.OrtException e) {

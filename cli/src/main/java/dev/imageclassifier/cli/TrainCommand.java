@@ -53,9 +53,11 @@ final class TrainCommand implements Callable<Integer> {
             description = "Where metrics.json goes (env RESULTS_DIR, default: ${DEFAULT-VALUE}).")
     Path results;
 
-    @Option(names = "--recipe", paramLabel = "reference|default", defaultValue = "default",
+    @Option(names = "--recipe", paramLabel = "reference|default|default-sgd", defaultValue = "default",
             description = "Head training recipe: `reference` reproduces the reference FastAPI/PyTorch service exactly (lr 0.001, "
-                    + "momentum 0.9, batch 32, 5 epochs, StepLR 7/0.1); `default` is tuned for accuracy (default: ${DEFAULT-VALUE}).")
+                    + "momentum 0.9, batch 32, 5 epochs, StepLR 7/0.1); `default` is tuned for accuracy (framing chosen, "
+                    + "L-BFGS to the optimum, weight decay chosen); `default-sgd` is the default before L-BFGS (five SGD heads "
+                    + "averaged, early stopping) (default: ${DEFAULT-VALUE}).")
     String recipe;
 
     @Option(names = "--epochs", paramLabel = "N", description = "Override the recipe's number of epochs.")

@@ -19,8 +19,15 @@ import java.util.stream.IntStream;
  */
 final class ReportPage {
 
-    /** A misclassified image as the report shows it; {@code image} is a data: URI (null when it could not be drawn). */
-    record Figure(String file, String truth, String predicted, float confidence, String image) {
+    /**
+     * A misclassified image as the report shows it; {@code image} is a data: URI (null when it could not be drawn);
+     * {@code inGrid}: among the most confident mistakes shown in the grid (else drawn only as a confused pair's example).
+     */
+    record Figure(String file, String truth, String predicted, float confidence, String image, boolean inGrid) {
+    }
+
+    /** A confused pair: true class, the class it was taken for, and how many images. */
+    record Pair(int truth, int predicted, int count) {
     }
 
     /**
@@ -40,8 +47,11 @@ final class ReportPage {
             table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:.25rem .5rem;border-bottom:1px solid #eef0f4;font-variant-numeric:tabular-nums}
             .bar{display:inline-block;height:.7rem;background:#2f5fd0;border-radius:4px;vertical-align:middle}.bar.recall{background:#2e8b57}
             .metrics td:nth-child(n+2){text-align:right}.scroll{max-height:32rem;overflow:auto}
+            .wide{overflow-x:auto;max-width:100%}td{overflow-wrap:anywhere}
+            @media (max-width:600px){body{padding:.5rem}section{padding:.75rem}th,td{padding:.2rem .3rem;font-size:.85rem}
+            .bar{max-width:3rem}td img{height:36px}}
             .matrix{width:100%;height:auto;max-width:1000px}.matrix text{font-size:7px}.matrix .row{text-anchor:end}.matrix .col{text-anchor:start}
-            .curve{width:100%;max-width:460px;height:auto;margin-right:1rem}.curve text{font-size:10px;fill:#5b6578}.curve .title{font-size:12px;fill:#1d2433}
+            .curve{width:100%;max-width:460px;height:auto;margin-right:1rem}.curve text{font-size:10px;fill:#5b6578}.curve .title{font-size:12px;fill:#1d2433}.curve .legend{font-size:10px}
             .grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(200px,1fr));gap:.75rem}
             figure{margin:0}figure img{width:100%;height:auto;max-height:240px;object-fit:contain;border-radius:6px}
             figcaption{font-size:.85rem;overflow-wrap:anywhere}
@@ -82,7 +92,7 @@ final class ReportPage {
     }
 
     private static void headline(StringBuilder html, Metrics.Report m, Map<String, Object> atTraining) {
-        html.append("<section><h2>Headline</h2><table class=\"metrics\"><thead><tr><th scope=\"col\">Metric</th>"
+        html.append("<section><h2>Headline</h2><div class=\"wide\"><table class=\"metrics\"><thead><tr><th scope=\"col\">Metric</th>"
                 + "<th scope=\"col\">This evaluation</th><th scope=\"col\">Recorded at training</th></tr></thead><tbody>");
         Object[][] rows = {{"Top-1 accuracy", m.accuracy(), "accuracy"}, {"Top-5 accuracy", m.top5Accuracy(), "top5_accuracy"},
                 {"Balanced accuracy", m.balancedAccuracy(), "balanced_accuracy"}, {"Weighted F1", m.f1Weighted(), "f1_weighted"},
@@ -92,14 +102,14 @@ final class ReportPage {
             html.append("<tr><td>").append(row[0]).append("</td><td>").append(Html.percent((Double) row[1])).append("</td><td>")
                     .append(then instanceof Number n ? Html.percent(n.doubleValue()) : "—").append("</td></tr>");
         }
-        html.append("</tbody></table></section>");
+        html.append("</tbody></table></div></section>");
     }
 
     private static void perClass(StringBuilder html, Metrics.Report m) {
         List<Metrics.ClassReport> sorted = new ArrayList<>(IntStream.range(0, m.classNames().size()).filter(c -> present(m, c))
                 .mapToObj(m.perClass()::get).toList());
         sorted.sort(Comparator.comparingDouble(Metrics.ClassReport::f1).thenComparing(Metrics.ClassReport::name));
-        html.append("<section><h2>Precision and recall per class, worst F1 first</h2><div class=\"scroll\"><table><thead><tr>"
+        html.append("<section><h2>Precision and recall per class, worst F1 first</h2><div class=\"scroll wide\"><table><thead><tr>"
                 + "<th scope=\"col\">Class</th><th scope=\"col\">Images</th><th scope=\"col\">Precision</th><th scope=\"col\">Recall</th>"
                 + "<th scope=\"col\">F1</th></tr></thead><tbody>");
         for (Metrics.ClassReport c : sorted) {
@@ -122,9 +132,8 @@ final class ReportPage {
         return String.format(Locale.ROOT, "<span class=\"bar%s\" style=\"width:%.1fpx\"></span> %s", kind, 120 * value, Html.percent(value));
     }
 
-    private static void pairs(StringBuilder html, Metrics.Report m, List<Figure> figures) {
-        record Pair(int truth, int predicted, int count) {
-        }
+    /** The pairs the page lists, most images first. */
+    static List<Pair> confusedPairs(Metrics.Report m) {
         int[][] confusion = m.confusionMatrix();
         List<Pair> pairs = new ArrayList<>();
         for (int t = 0; t < confusion.length; t++) {
@@ -135,10 +144,15 @@ final class ReportPage {
             }
         }
         pairs.sort(Comparator.comparingInt(Pair::count).reversed().thenComparingInt(Pair::truth));
-        html.append("<section><h2>Most confused pairs</h2><table><thead><tr><th scope=\"col\">True class</th><th scope=\"col\">Taken for</th>"
+        return pairs.subList(0, Math.min(PAIRS, pairs.size()));
+    }
+
+    private static void pairs(StringBuilder html, Metrics.Report m, List<Figure> figures) {
+        List<Pair> pairs = confusedPairs(m);
+        html.append("<section><h2>Most confused pairs</h2><div class=\"wide\"><table><thead><tr><th scope=\"col\">True class</th><th scope=\"col\">Taken for</th>"
                 + "<th scope=\"col\">Images</th><th scope=\"col\">Share of the class</th><th scope=\"col\">Example (heatmap of the wrong class)</th>"
                 + "</tr></thead><tbody>");
-        for (Pair pair : pairs.subList(0, Math.min(PAIRS, pairs.size()))) {
+        for (Pair pair : pairs) {
             String truth = m.classNames().get(pair.truth());
             String predicted = m.classNames().get(pair.predicted());
             String example = figures.stream().filter(f -> f.truth().equals(truth) && f.predicted().equals(predicted) && f.image() != null)
@@ -152,13 +166,14 @@ final class ReportPage {
         if (pairs.isEmpty()) {
             html.append("<tr><td colspan=\"5\">No mistakes.</td></tr>");
         }
-        html.append("</tbody></table></section>");
+        html.append("</tbody></table></div></section>");
     }
 
     private static void mistakes(StringBuilder html, List<Figure> figures) {
         html.append("<section><h2>Misclassified images, most confident first</h2><p class=\"muted\">Each image with the heatmap of the "
                 + "class the model chose: where it saw that class.</p><div class=\"grid\">");
-        for (Figure f : figures) {
+        List<Figure> grid = figures.stream().filter(Figure::inGrid).toList();
+        for (Figure f : grid) {
             html.append("<figure>");
             if (f.image() != null) {
                 html.append("<img src=\"").append(f.image()).append("\" alt=\"").append(Html.escape(f.file())).append("\">");
@@ -167,7 +182,7 @@ final class ReportPage {
                     .append(Html.escape(f.predicted())).append("</span> ").append(Html.percent(f.confidence())).append("<br><span class=\"muted\">")
                     .append(Html.escape(f.file())).append("</span></figcaption></figure>");
         }
-        if (figures.isEmpty()) {
+        if (grid.isEmpty()) {
             html.append("<p>None.</p>");
         }
         html.append("</div></section>");

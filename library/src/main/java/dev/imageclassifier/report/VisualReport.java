@@ -46,15 +46,27 @@ public final class VisualReport {
     public static void write(ImageClassifier classifier, String model, Evaluation.Result result, Path trainingMetrics,
                              dev.imageclassifier.AuditResult audit, Path file) throws IOException {
         ModelInfo metadata = classifier.info();
+        List<Evaluation.Mistake> mistakes = result.mistakes();
         List<ReportPage.Figure> figures = new ArrayList<>();
-        for (Evaluation.Mistake mistake : result.mistakes().subList(0, Math.min(MAX_FIGURES, result.mistakes().size()))) {
-            figures.add(new ReportPage.Figure(mistake.file().toString(), mistake.truth(), mistake.predicted(), mistake.confidence(),
-                    heatmap(classifier, mistake)));
+        for (Evaluation.Mistake mistake : mistakes.subList(0, Math.min(MAX_FIGURES, mistakes.size()))) {
+            figures.add(figure(classifier, mistake, true));
+        }
+        // Each confused pair the page lists gets its example even when its mistakes are not among the most confident
+        // (the pair's most confident one, most confident first, so that is the one the grid would have shown).
+        for (ReportPage.Pair pair : ReportPage.confusedPairs(result.metrics().report())) {
+            String truth = result.metrics().report().classNames().get(pair.truth());
+            String predicted = result.metrics().report().classNames().get(pair.predicted());
+            boolean drawn = figures.stream().anyMatch(f -> f.truth().equals(truth) && f.predicted().equals(predicted) && f.image() != null);
+            if (!drawn) {
+                mistakes.stream().filter(m -> m.truth().equals(truth) && m.predicted().equals(predicted)).findFirst()
+                        .ifPresent(m -> figures.add(figure(classifier, m, false)));
+            }
         }
         Object recipe = metadata.training().get("recipe");
         String recipeName = recipe instanceof Map<?, ?> map && map.get("name") != null ? map.get("name").toString()
                 : recipe == null ? "not recorded" : recipe.toString();
-        ReportPage.Content content = new ReportPage.Content(metadata.identity(), model, metadata.backbone().name(), recipeName, metadata.metrics(),
+        ReportPage.Content content = new ReportPage.Content(metadata.identity(), TrainingCurves.shown(Path.of(model)),
+                metadata.backbone().name(), recipeName, metadata.metrics(),
                 result.metrics().report(), figures, result.skipped().size(), Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(),
                 TrainingCurves.read(trainingMetrics, metadata));
         String page = ReportPage.render(content);
@@ -62,6 +74,12 @@ public final class VisualReport {
             page = page.replace("</main>", AuditSection.embedded(audit) + "</main>");
         }
         AtomicFiles.write(file, page.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** A mistake as the page shows it: named as the split names it (relative to the dataset root), never by a path of this machine. */
+    private static ReportPage.Figure figure(ImageClassifier classifier, Evaluation.Mistake mistake, boolean inGrid) {
+        return new ReportPage.Figure(mistake.path(), mistake.truth(), mistake.predicted(), mistake.confidence(),
+                heatmap(classifier, mistake), inGrid);
     }
 
     /** PNG to JPEG: a photo with a heatmap is a tenth of the size in JPEG, and the report holds dozens. */

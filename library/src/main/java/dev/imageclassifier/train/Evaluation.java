@@ -36,8 +36,13 @@ public final class Evaluation {
         }
     }
 
-    /** A validation image the model got wrong. */
-    public record Mistake(Path file, String truth, String predicted, float confidence) {
+    /**
+     * A validation image the model got wrong.
+     *
+     * @param file the image file on this machine
+     * @param path the image as the split names it, relative to the dataset root (what a report may show)
+     */
+    public record Mistake(Path file, String truth, String predicted, float confidence, String path) {
     }
 
     private Evaluation() {
@@ -68,7 +73,7 @@ public final class Evaluation {
                 truth.add(labels.indexOf(images.get(i).label()));
                 if (!prediction.label().equals(images.get(i).label())) {
                     mistakes.add(new Mistake(split.resolve(images.get(i)), images.get(i).label(), prediction.label(),
-                            prediction.confidence()));
+                            prediction.confidence(), images.get(i).path()));
                 }
             }
         }

@@ -61,7 +61,9 @@ public final class FramingChoice {
                 sampleLabels.add(labels[i]);
             }
         }
-        Recipe quick = recipe.toBuilder().weightDecayCandidates(List.of()).holdoutFraction(HELD_OUT).minSteps(0).build();
+        // Quick SGD heads whatever the recipe's solver: they rank framings, and a few epochs do that well
+        Recipe quick = recipe.toBuilder().weightDecayCandidates(List.of()).holdoutFraction(HELD_OUT).minSteps(0)
+                .solver(Recipe.Solver.SGD).build();
         List<Candidate> candidates = new ArrayList<>();
         for (Framing framing : recipe.framings()) {
             candidates.add(score(framing, features.extract(framing, sample), sampleLabels, classes, quick, seed, trained));

@@ -18,7 +18,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
- * Trains a multinomial logistic-regression head on cached backbone features with mini-batch SGD,
+ * Trains a multinomial logistic-regression head on cached backbone features, by full-batch L-BFGS to the
+ * optimum ({@link LbfgsTrainer}, when the recipe says so) or with mini-batch SGD,
  * momentum, a step learning-rate schedule and L2 weight decay. With a hold-out fraction, a stratified
  * slice of the TRAINING images (never the validation set) picks the epoch of lowest hold-out loss and
  * stops early when it has not improved for {@code patience} epochs; the
@@ -71,9 +72,20 @@ public final class HeadTrainer {
         this.trained = trained;
     }
 
-    /** Epochs the progress bar should expect for these training views: one early-stopping run per weight decay. */
+    /**
+     * Steps the progress bar should expect for these training views: SGD's epochs (one early-stopping run per
+     * weight decay), or L-BFGS's fits.
+     */
     public static int progressEpochs(Recipe recipe, float[][][] views) {
+        if (recipe.solver() == Recipe.Solver.LBFGS) {
+            return LbfgsTrainer.progressFits(recipe, views.length);
+        }
         return recipe.forRows(rowsPerEpoch(recipe, views)).epochs() * Math.max(1, recipe.weightDecayCandidates().size());
+    }
+
+    /** Whether the L-BFGS head chooses its weight decay by cross-validation (small sets) rather than the hold-out. */
+    public static boolean crossValidates(Recipe recipe, int trainImages) {
+        return recipe.solver() == Recipe.Solver.LBFGS && trainImages < LbfgsTrainer.CROSS_VALIDATE_BELOW;
     }
 
     private static int rowsPerEpoch(Recipe recipe, float[][][] views) {
@@ -94,7 +106,9 @@ public final class HeadTrainer {
             return new Result(kept.head(), kept.history(), kept.bestEpoch(), kept.holdoutImages(), kept.weightDecay(),
                     kept.candidates(), 0);
         }
-        Result result = trainNew(views, labels, classes, progress);
+        Result result = recipe.solver() == Recipe.Solver.LBFGS
+                ? new LbfgsTrainer(recipe, seed, runtime).train(new HeadSamples(views, labels, false), classes, progress)
+                : trainNew(views, labels, classes, progress);
         if (key != null) {
             trained.put(key, result);
         }

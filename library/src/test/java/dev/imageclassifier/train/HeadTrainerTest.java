@@ -40,12 +40,12 @@ class HeadTrainerTest {
     }
 
     @Test
-    void theDefaultRecipeLearnsASeparableProblem() throws Exception {
+    void theSgdRecipeLearnsASeparableProblem() throws Exception {
         int[] labels = new int[300];
         float[][][] train = blobs(100, 1, labels);
         int[] testLabels = new int[150];
         float[][][] test = blobs(50, 2, testLabels);
-        HeadTrainer.Result result = new HeadTrainer(Recipe.DEFAULT.toBuilder().epochs(15).build(), 42).train(train, labels, 3, Progress.NONE);
+        HeadTrainer.Result result = new HeadTrainer(Recipe.DEFAULT_SGD.toBuilder().epochs(15).build(), 42).train(train, labels, 3, Progress.NONE);
         assertThat(accuracy(result.head(), test, testLabels)).isGreaterThanOrEqualTo(0.98);
         assertThat(result.holdoutImages()).isEqualTo(30); // 10 % of each class, from the TRAINING images
         assertThat(result.bestEpoch()).isBetween(1, result.history().size());
@@ -104,7 +104,7 @@ class HeadTrainerTest {
     void trainingIsDeterministicForASeed() throws Exception {
         int[] labels = new int[90];
         float[][][] train = blobs(30, 3, labels);
-        Recipe recipe = Recipe.DEFAULT.toBuilder().epochs(4).build();
+        Recipe recipe = Recipe.DEFAULT_SGD.toBuilder().epochs(4).build();
         LinearHead a = new HeadTrainer(recipe, 7, TWO_THREADS).train(train, labels, 3, Progress.NONE).head();
         LinearHead b = new HeadTrainer(recipe, 7, TWO_THREADS).train(train, labels, 3, Progress.NONE).head();
         LinearHead c = new HeadTrainer(recipe, 8, TWO_THREADS).train(train, labels, 3, Progress.NONE).head();
@@ -135,7 +135,7 @@ class HeadTrainerTest {
     void severalHeadsAreDeterministicAndShareOneEarlyStop() throws Exception {
         int[] labels = new int[300];
         float[][][] train = blobs(100, 6, labels);
-        Recipe recipe = Recipe.DEFAULT.toBuilder().epochs(6).heads(3).minSteps(0).build();
+        Recipe recipe = Recipe.DEFAULT_SGD.toBuilder().epochs(6).heads(3).minSteps(0).build();
         HeadTrainer.Result a = new HeadTrainer(recipe, 11).train(train, labels, 3, Progress.NONE);
         HeadTrainer.Result b = new HeadTrainer(recipe, 11).train(train, labels, 3, Progress.NONE);
         assertThat(a.head().weights()).containsExactly(b.head().weights());
@@ -170,7 +170,7 @@ class HeadTrainerTest {
     void theHeadIsInOnnxGemmLayoutAndGivesProbabilities() throws Exception {
         int[] labels = new int[90];
         float[][][] train = blobs(30, 4, labels);
-        LinearHead head = new HeadTrainer(Recipe.DEFAULT.toBuilder().epochs(3).build(), 1).train(train, labels, 3, Progress.NONE).head();
+        LinearHead head = new HeadTrainer(Recipe.DEFAULT_SGD.toBuilder().epochs(3).build(), 1).train(train, labels, 3, Progress.NONE).head();
         assertThat(accuracy(head, train, labels)).isGreaterThan(0.95);
         float[] p = head.probabilities(train[0][0]);
         double sum = 0;
@@ -205,7 +205,7 @@ class HeadTrainerTest {
         float[][][] train = noisy(60, 21, labels);
         int[] testLabels = new int[2000];
         float[][][] test = noisy(1000, 22, testLabels);
-        Recipe choosing = Recipe.DEFAULT.toBuilder().heads(1).holdoutFraction(0.25).epochs(40).patience(10)
+        Recipe choosing = Recipe.DEFAULT_SGD.toBuilder().heads(1).holdoutFraction(0.25).epochs(40).patience(10)
                 .weightDecayCandidates(List.of(1e-5, 0.3)).build();
         HeadTrainer.Result chosen = new HeadTrainer(choosing, 5).train(train, labels, 2, Progress.NONE);
         assertThat(chosen.candidates()).extracting(HeadTrainer.Candidate::weightDecay).containsExactly(1e-5, 0.3);
@@ -223,7 +223,7 @@ class HeadTrainerTest {
                                                                                      java.nio.file.Path dir) throws Exception {
         int[] labels = new int[300];
         float[][][] train = blobs(100, 1, labels);
-        Recipe recipe = Recipe.DEFAULT.toBuilder().epochs(5).heads(2).build();
+        Recipe recipe = Recipe.DEFAULT_SGD.toBuilder().epochs(5).heads(2).build();
         TrainedHeads trained = new TrainedHeads(dir);
         HeadTrainer.Result first = new HeadTrainer(recipe, 42, TWO_THREADS, trained).train(train, labels, 3, Progress.NONE);
         HeadTrainer.Result again = new HeadTrainer(recipe, 42, TWO_THREADS, trained).train(train, labels, 3, Progress.NONE);

@@ -36,16 +36,40 @@ final class ReportFile {
         Path file = modelFile.toAbsolutePath().resolveSibling(NAME);
         ctx.attribute(OWN_404, true);
         if (!Files.isRegularFile(file) || Files.size(file) > MAX_BYTES) {
-            throw new NotFoundResponse("No evaluation report next to the model file: `image-classifier evaluate --results <the model's "
+            notFound(ctx, "No evaluation report next to the model file: `image-classifier evaluate --results <the model's "
                     + "folder>` writes one (" + NAME + ")");
+            return;
         }
         String html = Files.readString(file, StandardCharsets.UTF_8);
         Matcher identity = IDENTITY.matcher(html);
         if (!identity.find() || !identity.group(1).equals(served.identity())) {
-            throw new NotFoundResponse("The " + NAME + " next to the model file is about another model: evaluate this one again");
+            notFound(ctx, "The " + NAME + " next to the model file is about another model: evaluate this one again");
+            return;
         }
         ctx.header("Content-Security-Policy", POLICY);
         ctx.header("Cache-Control", "no-cache");
         ctx.html(html);
+    }
+
+    /**
+     * The 404: a small page for a browser (one that accepts text/html, as a link from the web page does), the
+     * API's JSON error for every other client.
+     */
+    private static void notFound(Context ctx, String detail) {
+        String accept = ctx.header("Accept");
+        if (accept == null || !accept.contains("text/html")) {
+            throw new NotFoundResponse(detail);
+        }
+        String text = detail.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+                .replaceAll("`([^`]*)`", "<code>$1</code>");
+        ctx.status(404);
+        ctx.header("Content-Security-Policy", POLICY);
+        ctx.header("Cache-Control", "no-cache");
+        ctx.html("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">"
+                + "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>No evaluation report yet</title>"
+                + "<style>body{font-family:system-ui,sans-serif;color:#1d2433;background:#f6f7fa;margin:0;padding:1.5rem}"
+                + "main{max-width:40rem;margin:0 auto;background:#fff;border:1px solid #d6dbe4;border-radius:12px;padding:1rem 1.25rem}"
+                + "code{overflow-wrap:anywhere}a{color:#2f5fd0}</style></head><body><main><h1>No evaluation report yet</h1><p>"
+                + text + ".</p><p><a href=\"/\">Back to the classifier</a></p></main></body></html>");
     }
 }

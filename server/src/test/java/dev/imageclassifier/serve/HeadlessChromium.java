@@ -49,9 +49,15 @@ final class HeadlessChromium implements AutoCloseable {
 
     /** A browser with a fresh profile that keeps its console messages for the tests; null where none is installed. */
     static HeadlessChromium startIfInstalled() throws IOException {
-        if (!installed()) {
-            return null;
-        }
+        return installed() ? start(false) : null;
+    }
+
+    /** A browser that emulates a phone: a 390 × 844 touch screen (coarse pointer, no mouse). */
+    static HeadlessChromium startPhone() throws IOException {
+        return start(true);
+    }
+
+    private static HeadlessChromium start(boolean phone) throws IOException {
         Path profile = Files.createTempDirectory("chromium-profile");
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM.toFile());
@@ -60,6 +66,11 @@ final class HeadlessChromium implements AutoCloseable {
                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
                 "--user-data-dir=" + profile, "--window-size=1200,900");
         options.setCapability("goog:loggingPrefs", Map.of("browser", "ALL")); // console messages
+        if (phone) {
+            options.setExperimentalOption("mobileEmulation", Map.of("deviceMetrics",
+                    Map.of("width", 390, "height", 844, "pixelRatio", 3.0, "touch", true, "mobile", true),
+                    "userAgent", "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Mobile Safari/537.36"));
+        }
         // An explicit driver: Selenium Manager would try to download one.
         ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
                 .usingAnyFreePort().build();

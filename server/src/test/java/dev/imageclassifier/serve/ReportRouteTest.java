@@ -49,4 +49,34 @@ class ReportRouteTest {
             assertThat(TestServer.json(stale).get("detail").asText()).contains("about another model");
         }
     }
+
+    @Test
+    void before_any_evaluation_a_browser_gets_a_small_page_and_an_api_client_json() throws Exception {
+        Path model = Files.copy(Path.of("model/classifier.onnx"), dir.resolve("classifier.onnx"));
+        try (TestServer api = TestServer.serving(model)) {
+            HttpResponse<String> browser = api.send(HttpRequest.newBuilder(api.uri("/report"))
+                    .header("Accept", "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8").GET());
+            assertThat(browser.statusCode()).isEqualTo(404);
+            assertThat(browser.headers().firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type).startsWith("text/html"));
+            assertThat(browser.body()).startsWith("<!doctype html>").contains("No evaluation report yet",
+                    "<code>image-classifier evaluate --results &lt;the model's folder&gt;</code>", "href=\"/\"")
+                    .doesNotContain(dir.toString(), "\"detail\"");
+
+            HttpResponse<String> client = api.send(HttpRequest.newBuilder(api.uri("/report")).header("Accept", "application/json").GET());
+            assertThat(client.statusCode()).isEqualTo(404);
+            assertThat(TestServer.json(client).get("detail").asText()).startsWith("No evaluation report next to the model file");
+        }
+    }
+
+    @Test
+    void the_served_report_holds_no_absolute_path() throws Exception {
+        Path model = Files.copy(Path.of("model/classifier.onnx"), dir.resolve("classifier.onnx"));
+        try (TestServer api = TestServer.serving(model)) {
+            VisualReportTest.writeReport(dir);
+            String page = api.get("/report").body();
+            assertThat(page).contains("Most confused pairs", "airplanes/image_0010.jpg")
+                    .doesNotContain(dir.toString(), Path.of("").toAbsolutePath().toString());
+            assertThat(page).doesNotContainPattern("[\"> ]/(home|root|tmp|work|Users|var)/");
+        }
+    }
 }

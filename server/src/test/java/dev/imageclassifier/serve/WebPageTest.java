@@ -162,6 +162,11 @@ class WebPageTest {
         WebElement error = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("error")));
         assertThat(error.getText()).startsWith("Invalid file type");
         assertThat(browser.findElement(By.id("result")).isDisplayed()).isFalse();
+        // no broken-image icon with its cut-off alt text over the hint: the preview is gone, the hint is whole
+        wait.until(ExpectedConditions.invisibilityOfElementLocated(By.id("preview")));
+        assertThat(((Number) ((JavascriptExecutor) browser).executeScript(
+                "const r = document.getElementById('preview').getBoundingClientRect(); return r.width * r.height;")).doubleValue()).isZero();
+        assertThat(browser.findElement(By.id("hint-keyboard")).isDisplayed()).isTrue();
         screenshot("web-page-error.png");
         Files.delete(text);
     }
@@ -174,6 +179,7 @@ class WebPageTest {
         assertThat(text("model-accuracy")).matches("9\\d(\\.\\d)?%");
         assertThat(text("model-quantization")).isEqualTo("none (the file as trained)");
         assertThat(browser.findElement(By.linkText("API documentation (Swagger UI)")).getAttribute("href")).endsWith("/docs");
+        assertThat(browser.findElement(By.linkText("Evaluation report of this model")).getAttribute("href")).endsWith("/report");
     }
 
     @Test
@@ -221,6 +227,61 @@ class WebPageTest {
                 "return document.documentElement.scrollWidth - document.documentElement.clientWidth;");
         assertThat(((Number) overflow).intValue()).isLessThanOrEqualTo(0);
         screenshot("web-page-phone.png");
+    }
+
+    @Test
+    void following_the_report_link_before_any_evaluation_shows_a_page_not_json() {
+        browser.findElement(By.linkText("Evaluation report of this model")).click();
+        wait.until(ExpectedConditions.titleIs("No evaluation report yet"));
+        assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("No evaluation report yet");
+        assertThat(browser.getPageSource()).doesNotContain("\"detail\"");
+    }
+
+    @Test
+    void a_touch_screen_is_told_to_tap_not_to_press_enter_or_ctrl_v() throws IOException {
+        HeadlessChromium.requireOrSkip();
+        try (HeadlessChromium phone = HeadlessChromium.startPhone()) {
+            phone.browser.get(api.uri("/").toString());
+            new WebDriverWait(phone.browser, Duration.ofSeconds(30)).until(ExpectedConditions.visibilityOfElementLocated(By.id("hint-touch")));
+            assertThat(phone.browser.findElement(By.id("hint-touch")).getText()).isEqualTo("or tap to choose a photo or take one");
+            assertThat(phone.browser.findElement(By.id("hint-keyboard")).isDisplayed()).isFalse();
+            assertThat(phone.browser.findElement(By.id("drop")).getText()).doesNotContain("Enter", "Ctrl+V");
+        }
+    }
+
+    @Test
+    void the_report_fits_a_phone_and_its_curve_labels_stay_inside_the_charts() throws Exception {
+        Path report = dev.imageclassifier.report.VisualReportTest.writeReport(Files.createTempDirectory("report"));
+        browser.manage().window().setSize(new Dimension(390, 844));
+        browser.get(report.toUri().toString());
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("svg.matrix")));
+        JavascriptExecutor js = (JavascriptExecutor) browser;
+        // no table sticks out of its card, and the page does not scroll sideways
+        // (a table wider than its card is fine only inside a box that scrolls sideways and itself fits the card)
+        Object overflowing = js.executeScript("return [...document.querySelectorAll('section')].filter(s => {"
+                + " const card = s.getBoundingClientRect();"
+                + " return [...s.querySelectorAll('table')].some(t => { const box = t.parentElement;"
+                + "   const fits = t.getBoundingClientRect().right <= card.right + 0.5;"
+                + "   const scrolls = ['auto', 'scroll'].includes(getComputedStyle(box).overflowX) && box !== s"
+                + "     && box.getBoundingClientRect().right <= card.right + 0.5;"
+                + "   return !fits && !scrolls; }); }).map(s => s.querySelector('h2').textContent);");
+        assertThat((java.util.List<?>) overflowing).isEmpty();
+        assertThat(((Number) js.executeScript("return document.documentElement.scrollWidth - document.documentElement.clientWidth;")).intValue())
+                .isLessThanOrEqualTo(0);
+        // every text of the curves lies within its chart, and no legend overlaps a line's bounding box of the plot area
+        Object outside = js.executeScript("return [...document.querySelectorAll('svg.curve')].flatMap(svg => {"
+                + " const box = svg.getBoundingClientRect();"
+                + " return [...svg.querySelectorAll('text')].filter(t => { const r = t.getBoundingClientRect();"
+                + "   return r.left < box.left - 0.5 || r.right > box.right + 0.5 || r.top < box.top - 0.5 || r.bottom > box.bottom + 0.5; })"
+                + "  .map(t => t.textContent); });");
+        assertThat((java.util.List<?>) outside).isEmpty();
+        Object struck = js.executeScript("return [...document.querySelectorAll('svg.curve')].flatMap(svg => {"
+                + " const lines = [...svg.querySelectorAll('polyline')].map(p => p.getBoundingClientRect());"
+                + " return [...svg.querySelectorAll('text.legend')].filter(t => { const r = t.getBoundingClientRect();"
+                + "   return lines.some(l => r.left < l.right && r.right > l.left && r.top < l.bottom && r.bottom > l.top); })"
+                + "  .map(t => t.textContent); });");
+        assertThat((java.util.List<?>) struck).isEmpty();
+        screenshot("report-phone.png");
     }
 
     /** Draws a small picture on a canvas and delivers it to the page as a paste or a drop (argument 0). */
