@@ -73,7 +73,7 @@ public final class ApiServer implements AutoCloseable {
             // handler inside the innermost wrapper: graceful → receiver → routes).
             config.jetty.modifyServer(server -> {
                 server.setStopTimeout(settings.shutdownTimeout().toMillis());
-                graceful.setHandler(receiver);
+                graceful.setHandler(new AccessControl(settings.access(), receiver)); // tokens first: a refused body is never received
                 ConnectionGuard guard = new ConnectionGuard(settings.connections(), server, metrics);
                 server.addBean(guard);
                 server.setHandler(guard.wrap(new SecurityHeaders(graceful)));

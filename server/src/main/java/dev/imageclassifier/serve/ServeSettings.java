@@ -19,10 +19,11 @@ import java.time.Duration;
  * @param classifier       image limits, batching, ONNX Runtime threads and device
  * @param receiving        how request bodies are received: slowest rate, memory for bodies on their way
  * @param connections      how many connections are held, and how long their request headers may take
+ * @param access           bearer tokens and the routes open without one
  */
 public record ServeSettings(String host, int port, Path model, long maxBodyBytes, int maxBatchFiles, Duration requestTimeout,
                             Duration shutdownTimeout, ClassifierOptions classifier, ReceiveLimits receiving,
-                            ConnectionLimits connections) {
+                            ConnectionLimits connections, ApiAccess access) {
 
     public static final String DEFAULT_HOST = "0.0.0.0";
     public static final int DEFAULT_PORT = 8000;
@@ -108,6 +109,14 @@ public record ServeSettings(String host, int port, Path model, long maxBodyBytes
         require(maxBatchFiles > 0, "files per batch request must be positive");
         require(requestTimeout.toMillis() > 0, "request timeout must be positive");
         require(!shutdownTimeout.isNegative(), "shutdown timeout must not be negative");
+        java.util.Objects.requireNonNull(access, "access");
+    }
+
+    /** Settings with no tokens ({@link ApiAccess#open()}). */
+    public ServeSettings(String host, int port, Path model, long maxBodyBytes, int maxBatchFiles, Duration requestTimeout,
+                         Duration shutdownTimeout, ClassifierOptions classifier, ReceiveLimits receiving, ConnectionLimits connections) {
+        this(host, port, model, maxBodyBytes, maxBatchFiles, requestTimeout, shutdownTimeout, classifier, receiving, connections,
+                ApiAccess.open());
     }
 
     /** Settings with the default {@link ConnectionLimits}. */
@@ -131,19 +140,23 @@ public record ServeSettings(String host, int port, Path model, long maxBodyBytes
     }
 
     public ServeSettings withAddress(String newHost, int newPort) {
-        return new ServeSettings(newHost, newPort, model, maxBodyBytes, maxBatchFiles, requestTimeout, shutdownTimeout, classifier, receiving, connections);
+        return new ServeSettings(newHost, newPort, model, maxBodyBytes, maxBatchFiles, requestTimeout, shutdownTimeout, classifier, receiving, connections, access);
     }
 
     public ServeSettings withClassifier(ClassifierOptions newClassifier) {
-        return new ServeSettings(host, port, model, maxBodyBytes, maxBatchFiles, requestTimeout, shutdownTimeout, newClassifier, receiving, connections);
+        return new ServeSettings(host, port, model, maxBodyBytes, maxBatchFiles, requestTimeout, shutdownTimeout, newClassifier, receiving, connections, access);
     }
 
     public ServeSettings withReceiving(ReceiveLimits newReceiving) {
-        return new ServeSettings(host, port, model, maxBodyBytes, maxBatchFiles, requestTimeout, shutdownTimeout, classifier, newReceiving, connections);
+        return new ServeSettings(host, port, model, maxBodyBytes, maxBatchFiles, requestTimeout, shutdownTimeout, classifier, newReceiving, connections, access);
     }
 
     public ServeSettings withConnections(ConnectionLimits newConnections) {
-        return new ServeSettings(host, port, model, maxBodyBytes, maxBatchFiles, requestTimeout, shutdownTimeout, classifier, receiving, newConnections);
+        return new ServeSettings(host, port, model, maxBodyBytes, maxBatchFiles, requestTimeout, shutdownTimeout, classifier, receiving, newConnections, access);
+    }
+
+    public ServeSettings withAccess(ApiAccess newAccess) {
+        return new ServeSettings(host, port, model, maxBodyBytes, maxBatchFiles, requestTimeout, shutdownTimeout, classifier, receiving, connections, newAccess);
     }
 
     private static void require(boolean condition, String message) {
