@@ -4,6 +4,7 @@ import dev.imageclassifier.ClassifierOptions;
 import dev.imageclassifier.serve.AccessTokens;
 import dev.imageclassifier.serve.ApiAccess;
 import dev.imageclassifier.serve.ApiServer;
+import dev.imageclassifier.serve.ModelSources;
 import dev.imageclassifier.serve.ServeSettings;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -13,6 +14,9 @@ import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
@@ -22,8 +26,13 @@ import java.util.concurrent.CompletableFuture;
         header = "Serve a trained classifier over HTTP: REST API, web page, metrics.",
         description = {
                 "Serve a trained classifier over HTTP: POST /predict (multipart field 'file'), POST /predict/batch "
-                        + "(fields 'files'), GET /health, /model, /metrics (Prometheus), /openapi.json, /docs (Swagger UI) "
-                        + "and a web page at /.",
+                        + "(fields 'files'), GET /health, /livez, /readyz, /model, /metrics (Prometheus), /openapi.json, /docs "
+                        + "(Swagger UI) and a web page at /.",
+                "Several models can be served (--model NAME=FILE, repeatable, or --model-repository): the same routes answer "
+                        + "for each under /models/NAME/ and /models/NAME/versions/VERSION/. A replaced model file is loaded beside "
+                        + "the old one and swapped in without losing a request (also on POST /admin/models/NAME/reload); a file "
+                        + "that fails to load leaves the old one serving. Every answer names the version that gave it "
+                        + "(X-Model-Version).",
                 "Labels and preprocessing come from the model file. Concurrent requests are grouped into batches for "
                         + "ONNX Runtime; when the queue is full the server answers 503 with Retry-After. A missing or broken "
                         + "model does not stop the server: /health answers 503 and says why. SIGTERM finishes the requests "
@@ -44,8 +53,30 @@ public final class ServeCommand implements Callable<Integer> {
             description = "TCP port, 0 for any free one (env API_PORT; default ${DEFAULT-VALUE}).")
     int port;
 
-    @Mixin
-    SharedOptions.ModelFile model;
+    @Option(names = "--model", paramLabel = "[NAME=]FILE",
+            description = "A classifier file to serve; repeat it to serve several. NAME=FILE names it in the routes "
+                    + "(/models/NAME/predict, …); a plain FILE is named after its stem (classifier for classifier.onnx). The first "
+                    + "is the default model, the one of /predict, /model, … (env MODEL_PATH, one file; default "
+                    + SharedOptions.MODEL_PATH + " unless --model-repository is given).")
+    List<String> models = new ArrayList<>();
+
+    @Option(names = "--model-repository", paramLabel = "DIR", defaultValue = "${env:MODEL_REPOSITORY}",
+            description = "A model repository folder laid out as Triton and KServe do, NAME/VERSION/classifier.onnx with "
+                    + "whole-number versions: every version is served under /models/NAME/versions/VERSION/…, the highest loaded one "
+                    + "under /models/NAME/…; new version folders are loaded and removed ones unloaded (env MODEL_REPOSITORY).")
+    Path repository;
+
+    @Option(names = "--default-model", paramLabel = "NAME", defaultValue = "${env:DEFAULT_MODEL}",
+            description = "The model of the routes without a model name (env DEFAULT_MODEL; default: the first --model, else "
+                    + "the repository's first model by name).")
+    String defaultModel;
+
+    @Option(names = "--model-poll-s", paramLabel = "S",
+            defaultValue = "${env:MODEL_POLL_S:-" + ModelSources.DEFAULT_POLL_INTERVAL_S + "}",
+            description = "How often the served files are checked for replacement; a replaced file is loaded once it has not "
+                    + "changed for one interval, beside the old model, and swapped in without losing a request; 0 = only on "
+                    + "POST /admin/models/NAME/reload (env MODEL_POLL_S; default ${DEFAULT-VALUE}).")
+    long modelPollS;
 
     @Option(names = "--max-body-size", paramLabel = "SIZE", converter = ByteSize.class,
             defaultValue = "${env:API_MAX_BODY_SIZE:-" + ServeSettings.DEFAULT_MAX_BODY_SIZE + "}",
@@ -191,10 +222,17 @@ public final class ServeCommand implements Callable<Integer> {
         ClassifierOptions classifier = ClassifierOptions.builder().threads(inference.threads).device(inference.device)
                 .maxMegapixels(maxMegapixels).maxBatchSize(batchSize).maxBatchDelay(Duration.ofMillis(batchDelayMs))
                 .queueCapacity(queueSize).decodeThreads(decodeThreads).build();
-        return new ServeSettings(host, port, model.path, maxBodyBytes, maxBatchFiles, Duration.ofSeconds(requestTimeoutS),
+        List<ModelSources.NamedFile> files = new ArrayList<>(models.stream().map(ModelSources.NamedFile::parse).toList());
+        if (files.isEmpty() && repository == null) {
+            String path = System.getenv("MODEL_PATH");
+            files.add(ModelSources.NamedFile.of(Path.of(path == null || path.isBlank() ? SharedOptions.MODEL_PATH : path)));
+        }
+        ModelSources sources = new ModelSources(files, repository, defaultModel, Duration.ofSeconds(modelPollS));
+        Path defaultFile = files.isEmpty() ? repository : files.get(0).file();
+        return new ServeSettings(host, port, defaultFile, maxBodyBytes, maxBatchFiles, Duration.ofSeconds(requestTimeoutS),
                 Duration.ofSeconds(shutdownTimeoutS), classifier, new ServeSettings.ReceiveLimits(Duration.ofSeconds(uploadGraceS),
                 minUploadRate, uploadMemory), new ServeSettings.ConnectionLimits(Duration.ofSeconds(headerTimeoutS), maxConnections,
-                maxConnectionsPerAddress)).withAccess(access());
+                maxConnectionsPerAddress), sources).withAccess(access());
     }
 
     /** Tokens from API_TOKENS and the tokens file, never from the command line (where every user's ps would show them). */

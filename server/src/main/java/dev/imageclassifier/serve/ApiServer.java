@@ -1,29 +1,18 @@
 package dev.imageclassifier.serve;
 
-import dev.imageclassifier.OverloadedException;
-import dev.imageclassifier.Explanation;
 import dev.imageclassifier.ImageClassifier;
-import dev.imageclassifier.Prediction;
 import dev.imageclassifier.io.Json;
-import dev.imageclassifier.InvalidModelException;
-import dev.imageclassifier.serve.ServedModel.Ready;
-import dev.imageclassifier.serve.Uploads.Upload;
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
 import io.javalin.config.SizeUnit;
-import io.javalin.http.BadRequestResponse;
-import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import io.javalin.http.HttpResponseException;
-import io.javalin.http.ServiceUnavailableResponse;
 import io.javalin.json.JavalinJackson;
 import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -35,10 +24,11 @@ public final class ApiServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
     private static final int DAY = 86_400;
+    private static final String MODEL_PREFIX = "/models/{name}";
 
     private final ServeSettings settings;
     private final ServeMetrics metrics;
-    private volatile ServedModel model = new ServedModel.Unavailable(ServedModel.LOADING);
+    private final ModelRegistry registry;
     private final Uploads uploads;
     private final ClasspathFiles files = new ClasspathFiles();
     private final GracefulHandler graceful = new GracefulHandler();
@@ -46,9 +36,10 @@ public final class ApiServer implements AutoCloseable {
     private final ShutdownDrain drain;
     private final Javalin app;
 
-    private ApiServer(ServeSettings settings, ServeMetrics metrics) {
+    private ApiServer(ServeSettings settings, ServeMetrics metrics, ModelRegistry registry) {
         this.settings = settings;
         this.metrics = metrics;
+        this.registry = registry;
         this.uploads = new Uploads(settings.maxBodyBytes());
         this.receiver = new UploadReceiver(settings.maxBodyBytes(), settings.receiving(), metrics::refusedUpload);
         this.drain = new ShutdownDrain(graceful, receiver);
@@ -82,12 +73,23 @@ public final class ApiServer implements AutoCloseable {
             });
             config.requestLogger.http(metrics::record);
 
-            getAndHead(config, "/health", this::health);
-            config.routes.post("/predict", this::predict);
-            config.routes.post("/predict/batch", this::predictBatch);
-            config.routes.post("/predict/heatmap.png", this::heatmap);
-            getAndHead(config, "/model", this::modelInfo);
-            getAndHead(config, "/report", ctx -> ReportFile.serve(ctx, settings.model(), classifier().info()));
+            HealthRoutes health = new HealthRoutes(registry);
+            getAndHead(config, "/health", health::health);
+            getAndHead(config, "/livez", health::livez);
+            getAndHead(config, "/readyz", health::readyz);
+            PredictRoutes predict = new PredictRoutes(settings, registry, uploads, drain);
+            ModelRoutes models = new ModelRoutes(registry);
+            // The default model's routes, and the same under /models/{name} and /models/{name}/versions/{version}.
+            for (String prefix : List.of("", MODEL_PREFIX, MODEL_PREFIX + "/versions/{version}")) {
+                config.routes.post(prefix + "/predict", predict::predict);
+                config.routes.post(prefix + "/predict/batch", predict::predictBatch);
+                config.routes.post(prefix + "/predict/heatmap.png", predict::heatmap);
+                getAndHead(config, prefix + "/model", models::info);
+                getAndHead(config, prefix + "/report", models::report);
+            }
+            getAndHead(config, "/models", models::list);
+            getAndHead(config, MODEL_PREFIX, models::status);
+            config.routes.post("/admin" + MODEL_PREFIX + "/reload", models::reload);
             getAndHead(config, "/metrics", ctx -> ctx.contentType(ServeMetrics.CONTENT_TYPE).result(metrics.scrape()));
             getAndHead(config, "/openapi.json", ctx -> ctx.contentType("application/json").result(ApiDocs.OPENAPI));
             getAndHead(config, "/docs", ctx -> ctx.html(ApiDocs.SWAGGER_UI_PAGE));
@@ -116,22 +118,25 @@ public final class ApiServer implements AutoCloseable {
      */
     public static ApiServer start(ServeSettings settings) {
         ServeMetrics metrics = new ServeMetrics();
-        CompletableFuture<ServedModel> loading = CompletableFuture.supplyAsync(() -> ServedModel.load(settings, metrics.registry()),
-                task -> {
-                    Thread loader = new Thread(task, "model-loader");
-                    loader.setDaemon(true);
-                    loader.start();
-                });
+        ModelRegistry registry = new ModelRegistry(settings.models(), new ModelLoader(settings.classifier(), metrics.registry()),
+                metrics.registry());
+        CompletableFuture<Void> loading = CompletableFuture.runAsync(registry::loadAll, task -> {
+            Thread loader = new Thread(task, "model-loader");
+            loader.setDaemon(true);
+            loader.start();
+        });
         metrics.bindJvmMeters();
-        ApiServer server = new ApiServer(settings, metrics);
+        ApiServer server = new ApiServer(settings, metrics, registry);
         try {
             server.app.start();
         } catch (RuntimeException e) {
-            loading.join().close();
+            loading.join();
+            registry.close();
             metrics.close();
             throw e;
         }
-        server.model = loading.join();
+        loading.join();
+        registry.startWatching(settings.models().pollInterval());
         LOG.info("Listening on http://{}:{} (docs at /docs)", settings.host(), server.port());
         long decodable = ImageClassifier.decodablePixels();
         if (decodable < settings.classifier().maxPixels()) {
@@ -140,6 +145,11 @@ public final class ApiServer implements AutoCloseable {
                     settings.classifier().maxPixels() / 1_000_000);
         }
         return server;
+    }
+
+    /** The models served. */
+    public ModelRegistry models() {
+        return registry;
     }
 
     /** HTTP requests being handled right now. */
@@ -155,113 +165,6 @@ public final class ApiServer implements AutoCloseable {
     /** The port actually bound (useful with port 0). */
     public int port() {
         return app.port();
-    }
-
-    private void health(Context ctx) {
-        if (model instanceof ServedModel.Unavailable unavailable) {
-            ctx.header("Retry-After", Problem.RETRY_AFTER_SECONDS);
-            ctx.status(503).json(Map.of("status", "unavailable", "detail", unavailable.reason()));
-        } else {
-            ctx.json(Map.of("status", "ok"));
-        }
-    }
-
-    private void predict(Context ctx) throws Exception {
-        long start = System.nanoTime();
-        ImageClassifier classifier = classifier();
-        int topK = topK(ctx);
-        ExplainRequest explain = ExplainRequest.of(ctx, classifier.labels(), false);
-        Upload upload = uploads.read(ctx, "file", 1).get(0);
-        long deadline = start + settings.requestTimeout().toNanos();
-        if (explain.wanted()) {
-            Explanation explanation = explain(classifier, upload, explain, deadline);
-            ctx.json(PredictionJson.of(explanation.prediction(), topK, start).with(ExplanationJson.of(explanation)));
-            return;
-        }
-        Prediction prediction = drain.await(classifier.trySubmit(upload.bytes(), deadline), deadline);
-        ctx.json(PredictionJson.of(prediction, topK, start));
-    }
-
-    /** The uploaded image with the map of the top class (or {@code explain_class}) blended over it, as PNG. */
-    private void heatmap(Context ctx) throws Exception {
-        long start = System.nanoTime();
-        ImageClassifier classifier = classifier();
-        ExplainRequest explain = ExplainRequest.of(ctx, classifier.labels(), true);
-        Upload upload = uploads.read(ctx, "file", 1).get(0);
-        Explanation explanation = explain(classifier, upload, explain, start + settings.requestTimeout().toNanos());
-        ctx.header("X-Explained-Class", ExplainRequest.headerSafe(explanation.label()));
-        ctx.contentType("image/png").result(classifier.heatmapPng(upload.bytes(), explanation));
-    }
-
-    private Explanation explain(ImageClassifier classifier, Upload upload, ExplainRequest explain, long deadline) throws Exception {
-        try {
-            return drain.await(classifier.trySubmitExplained(upload.bytes(), explain.label(), deadline), deadline);
-        } catch (InvalidModelException e) {
-            LOG.warn("Cannot explain with this model", e);
-            throw new HttpResponseException(501, "Not Implemented: this model cannot explain its predictions; the server's log has the reason");
-        }
-    }
-
-    private void predictBatch(Context ctx) throws Exception {
-        long start = System.nanoTime();
-        ImageClassifier classifier = classifier();
-        int topK = topK(ctx);
-        List<Upload> files = uploads.read(ctx, "files", settings.maxBatchFiles());
-        long deadline = start + settings.requestTimeout().toNanos();
-        List<CompletableFuture<Prediction>> pending = new ArrayList<>(files.size());
-        for (Upload file : files) {
-            try {
-                pending.add(classifier.trySubmit(file.bytes(), deadline));
-            } catch (OverloadedException e) {
-                pending.add(CompletableFuture.failedFuture(e));
-            }
-        }
-        List<BatchItemJson> results = new ArrayList<>(files.size());
-        for (int i = 0; i < files.size(); i++) {
-            String name = files.get(i).filename();
-            try {
-                Prediction prediction = drain.await(pending.get(i), deadline);
-                results.add(BatchItemJson.success(name, PredictionJson.of(prediction, topK, start)));
-            } catch (Exception e) {
-                if (drain.isCutOff()) {
-                    throw e; // the whole request is answered 503: the server is going away
-                }
-                Problem problem = Problem.of(e);
-                if (problem.isServerBug()) {
-                    LOG.error("Batch item {} failed", name, e);
-                }
-                results.add(BatchItemJson.failure(name, problem));
-            }
-        }
-        ctx.json(Map.of("results", results));
-    }
-
-    private void modelInfo(Context ctx) {
-        ctx.json(ModelInfoJson.of(classifier().info()));
-    }
-
-    private ImageClassifier classifier() {
-        ServedModel current = model;
-        if (current instanceof Ready ready) {
-            return ready.classifier();
-        }
-        throw new ServiceUnavailableResponse("Model not loaded: " + ((ServedModel.Unavailable) current).reason());
-    }
-
-    /** {@code ?top_k=N}: 0 when absent; digits only, as sent (no sign, no spaces); more than the classes means all of them. */
-    private int topK(Context ctx) {
-        String value = ctx.queryParam("top_k");
-        if (value == null) {
-            return 0;
-        }
-        if (value.matches("[0-9]{1,100}")) {
-            java.math.BigInteger k = new java.math.BigInteger(value);
-            if (k.signum() > 0) {
-                return k.min(java.math.BigInteger.valueOf(classifier().labels().size())).intValue();
-            }
-        }
-        throw new BadRequestResponse("top_k must be a positive whole number written in digits only (no sign or spaces), got '"
-                + value + "'");
     }
 
     /**
@@ -286,13 +189,14 @@ public final class ApiServer implements AutoCloseable {
      */
     public boolean stop() {
         LOG.info("Shutting down: finishing requests in flight");
+        registry.drain();
         long cutOff = drain.drain(settings.shutdownTimeout());
         try {
             app.stop();
         } catch (RuntimeException e) {
             LOG.warn("Jetty did not stop cleanly", e);
         }
-        model.close();
+        registry.close();
         metrics.close();
         if (cutOff > 0) {
             LOG.warn("Stopped with {} requests cut off by the {} s shutdown timeout", cutOff, settings.shutdownTimeout().toSeconds());

@@ -20,7 +20,7 @@ import java.util.regex.Pattern;
 final class ReportFile {
 
     static final String NAME = "report.html";
-    /** Request attribute that keeps this route's 404 detail from the server's generic "Not Found". */
+    /** Request attribute that keeps a route's own 404 detail (this one's, an unknown model's) from the server's generic "Not Found". */
     static final String OWN_404 = "report-404";
     static final String POLICY = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; base-uri 'none'; "
             + "form-action 'none'; frame-ancestors 'none'";

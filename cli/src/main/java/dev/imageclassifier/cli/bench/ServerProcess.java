@@ -1,6 +1,6 @@
 package dev.imageclassifier.cli.bench;
 
-import dev.imageclassifier.serve.ServedModel;
+import dev.imageclassifier.serve.ModelRegistry;
 
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -83,7 +83,7 @@ public final class ServerProcess implements AutoCloseable {
                 if (response.statusCode() == 200) {
                     return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
                 }
-                if (!response.body().contains(ServedModel.LOADING)) {
+                if (!response.body().contains(ModelRegistry.LOADING)) {
                     throw new IllegalStateException("the server has no model: " + response.body());
                 }
             } catch (IOException notListeningYet) {
