@@ -90,6 +90,7 @@ public final class ApiServer implements AutoCloseable {
             getAndHead(config, "/models", models::list);
             getAndHead(config, MODEL_PREFIX, models::status);
             config.routes.post("/admin" + MODEL_PREFIX + "/reload", models::reload);
+            new V2Routes(settings, registry, drain).register(config.routes); // the Open Inference Protocol (KServe v2)
             getAndHead(config, "/metrics", ctx -> ctx.contentType(ServeMetrics.CONTENT_TYPE).result(metrics.scrape()));
             getAndHead(config, "/openapi.json", ctx -> ctx.contentType("application/json").result(ApiDocs.OPENAPI));
             getAndHead(config, "/docs", ctx -> ctx.html(ApiDocs.SWAGGER_UI_PAGE));
