@@ -35,9 +35,11 @@ public final class ApiServer implements AutoCloseable {
     private final UploadReceiver receiver;
     private final ShutdownDrain drain;
     private final Javalin app;
+    private final Tracing tracing;
 
-    private ApiServer(ServeSettings settings, ServeMetrics metrics, ModelRegistry registry) {
+    private ApiServer(ServeSettings settings, ServeMetrics metrics, ModelRegistry registry, Tracing tracing) {
         this.settings = settings;
+        this.tracing = tracing;
         this.metrics = metrics;
         this.registry = registry;
         this.uploads = new Uploads(settings.maxBodyBytes());
@@ -65,6 +67,7 @@ public final class ApiServer implements AutoCloseable {
             config.jetty.modifyServer(server -> {
                 server.setStopTimeout(settings.shutdownTimeout().toMillis());
                 graceful.setHandler(new AccessControl(settings.access(), receiver)); // tokens first: a refused body is never received
+                receiver.setHandler(new RequestTracing(tracing)); // trace context around the routes, on their thread
                 ConnectionGuard guard = new ConnectionGuard(settings.connections(), server, metrics);
                 server.addBean(guard);
                 server.setHandler(guard.wrap(new SecurityHeaders(graceful)));
@@ -118,6 +121,11 @@ public final class ApiServer implements AutoCloseable {
      * both are done. The two run side by side: ONNX Runtime's session set-up overlaps Jetty's start.
      */
     public static ApiServer start(ServeSettings settings) {
+        return start(settings, Tracing.fromEnvironment());
+    }
+
+    /** {@link #start(ServeSettings)} with the given tracing (tests point it at their own OTLP receiver). */
+    static ApiServer start(ServeSettings settings, Tracing tracing) {
         ServeMetrics metrics = new ServeMetrics();
         ModelRegistry registry = new ModelRegistry(settings.models(), new ModelLoader(settings.classifier(), metrics.registry()),
                 metrics.registry());
@@ -127,13 +135,14 @@ public final class ApiServer implements AutoCloseable {
             loader.start();
         });
         metrics.bindJvmMeters();
-        ApiServer server = new ApiServer(settings, metrics, registry);
+        ApiServer server = new ApiServer(settings, metrics, registry, tracing);
         try {
             server.app.start();
         } catch (RuntimeException e) {
             loading.join();
             registry.close();
             metrics.close();
+            tracing.close();
             throw e;
         }
         loading.join();
@@ -199,6 +208,7 @@ public final class ApiServer implements AutoCloseable {
         }
         registry.close();
         metrics.close();
+        tracing.close();
         if (cutOff > 0) {
             LOG.warn("Stopped with {} requests cut off by the {} s shutdown timeout", cutOff, settings.shutdownTimeout().toSeconds());
             return false;

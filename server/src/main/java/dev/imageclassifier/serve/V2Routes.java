@@ -93,7 +93,9 @@ final class V2Routes {
             }
             List<Prediction> predictions = new ArrayList<>(pending.size());
             for (CompletableFuture<Prediction> future : pending) {
-                predictions.add(drain.await(future, deadline));
+                Prediction prediction = drain.await(future, deadline);
+                Tracing.recordPrediction(prediction);
+                predictions.add(prediction);
             }
             V2InferResponse.Body body = V2InferResponse.of(request, predictions, classifier.labels(), lease.name(), lease.version());
             if (body.binary()) {
