@@ -9,10 +9,11 @@ import { HorizontalPodAutoscaler } from "kubernetes-models/autoscaling/v2/Horizo
 import { PodDisruptionBudget } from "kubernetes-models/policy/v1/PodDisruptionBudget";
 import { Role } from "kubernetes-models/rbac.authorization.k8s.io/v1/Role";
 import { RoleBinding } from "kubernetes-models/rbac.authorization.k8s.io/v1/RoleBinding";
+import { PersistentVolumeClaim } from "kubernetes-models/v1/PersistentVolumeClaim";
 import { Service } from "kubernetes-models/v1/Service";
 import { ServiceAccount } from "kubernetes-models/v1/ServiceAccount";
 
-const MODELS = [Deployment, HorizontalPodAutoscaler, PodDisruptionBudget, Role, RoleBinding, Service, ServiceAccount];
+const MODELS = [Deployment, HorizontalPodAutoscaler, PersistentVolumeClaim, PodDisruptionBudget, Role, RoleBinding, Service, ServiceAccount];
 const ROOT = new URL("..", import.meta.url).pathname;
 const problems = [];
 const objects = [];
@@ -58,8 +59,14 @@ for (const { where, data } of find("Deployment")) {
   const labels = data.spec.template.metadata?.labels ?? {};
   for (const c of pod.containers) {
     const name = `${where} container ${c.name}`;
-    check(c.readinessProbe?.httpGet?.path === "/health", `${name}: readiness must probe GET /health`);
-    check(c.livenessProbe, `${name}: needs a liveness probe`);
+    // Liveness apart from readiness: a pod without its model is kept out of traffic (/readyz), never restarted for it.
+    check(c.readinessProbe?.httpGet?.path === "/readyz", `${name}: readiness must probe GET /readyz (model loaded, not draining)`);
+    check(c.livenessProbe?.httpGet?.path === "/livez", `${name}: liveness must probe GET /livez (the process answers)`);
+    check(!c.startupProbe || c.startupProbe.httpGet?.path === "/livez",
+      `${name}: the startup probe must probe GET /livez: one on /readyz or /health restarts a pod whose model is missing`);
+    const emptyDirs = new Set((pod.volumes ?? []).filter((v) => v.emptyDir).map((v) => v.name));
+    check(!(c.volumeMounts ?? []).some((m) => m.mountPath.replace(/\/$/, "") === "/app/cache" && emptyDirs.has(m.name)),
+      `${name}: an emptyDir on /app/cache hides the native libraries placed there when the image was built`);
     check(c.lifecycle?.preStop, `${name}: needs a preStop hook (the endpoint leaves the Service before SIGTERM)`);
     const limit = memoryBytes(c.resources?.limits?.memory);
     const request = memoryBytes(c.resources?.requests?.memory);

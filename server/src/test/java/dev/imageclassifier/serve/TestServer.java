@@ -25,6 +25,7 @@ final class TestServer implements AutoCloseable {
             "chandelier", "ketch", "laptop", "watch");
 
     private static Path model;
+    private static Path secondModel;
 
     final ApiServer server;
     final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -46,6 +47,21 @@ final class TestServer implements AutoCloseable {
             }
         }
         return model;
+    }
+
+    /** A second classifier file, different from {@link #model()} (another random head): for swaps between two files. */
+    static synchronized Path secondModel() {
+        if (secondModel == null) {
+            try {
+                Path dir = Files.createTempDirectory("serve-test-model-2");
+                secondModel = TestModels.randomHeadClassifier(dir, LABELS, 7);
+                secondModel.toFile().deleteOnExit();
+                dir.toFile().deleteOnExit();
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot build the second test classifier", e);
+            }
+        }
+        return secondModel;
     }
 
     static TestServer start() {
