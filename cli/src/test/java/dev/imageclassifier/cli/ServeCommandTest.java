@@ -13,6 +13,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
 import java.time.Duration;
+import dev.imageclassifier.serve.ModelSources;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -34,6 +35,24 @@ class ServeCommandTest {
                 .maxBatchDelay(Duration.ofMillis(2)).queueCapacity(7).decodeThreads(3).threads(1).device(Device.CPU)
                 .build(), new ServeSettings.ReceiveLimits(Duration.ofSeconds(3), 1024, 64L << 20),
                 new ServeSettings.ConnectionLimits(Duration.ofSeconds(5), 300, 30)));
+    }
+
+    @Test
+    void several_models_a_repository_and_the_poll_interval_become_model_sources() {
+        ServeCommand serve = new ServeCommand();
+        new CommandLine(serve).parseArgs("--model", "flowers=/srv/flowers.onnx", "--model", "model/cats.onnx",
+                "--model-repository", "/srv/models", "--default-model", "cats", "--model-poll-s", "0");
+        ModelSources models = serve.settings().models();
+        assertThat(models.files()).containsExactly(new ModelSources.NamedFile("flowers", Path.of("/srv/flowers.onnx")),
+                new ModelSources.NamedFile("cats", Path.of("model/cats.onnx")));
+        assertThat(models.repository()).isEqualTo(Path.of("/srv/models"));
+        assertThat(models.defaultModel()).isEqualTo("cats");
+        assertThat(models.pollInterval()).isZero();
+        assertThat(serve.settings().model()).isEqualTo(Path.of("/srv/flowers.onnx"));
+
+        ServeCommand repositoryOnly = new ServeCommand();
+        new CommandLine(repositoryOnly).parseArgs("--model-repository", "/srv/models");
+        assertThat(repositoryOnly.settings().models().files()).isEmpty();
     }
 
     @Test
@@ -70,7 +89,7 @@ class ServeCommandTest {
                 "API_MAX_BATCH_FILES", "BATCH_MAX_SIZE", "BATCH_MAX_DELAY_MS", "BATCH_QUEUE_SIZE", "DECODE_THREADS",
                 "INFERENCE_THREADS", "INFERENCE_DEVICE", "API_REQUEST_TIMEOUT_S", "API_SHUTDOWN_TIMEOUT_S", "API_UPLOAD_GRACE_S",
                 "API_MIN_UPLOAD_RATE", "API_UPLOAD_MEMORY", "API_HEADER_TIMEOUT_S", "API_MAX_CONNECTIONS",
-                "API_MAX_CONNECTIONS_PER_ADDRESS");
+                "API_MAX_CONNECTIONS_PER_ADDRESS", "MODEL_REPOSITORY", "DEFAULT_MODEL", "MODEL_POLL_S");
     }
 
     @Test
