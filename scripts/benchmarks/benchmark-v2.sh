@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# The Open Inference Protocol's cost beside /predict: serves the committed model and loads each route with
+# wrk -c16 in turns (predict, v2 binary, predict, v2 binary, then v2 JSON once), so that load from elsewhere hits
+# them alike; prints requests/s per run and the ratio v2 binary / predict over the paired runs. Under the shared
+# lock: flock /work/bench.lock scripts/benchmarks/benchmark-v2.sh. Run after `mvn -q -DskipTests package`.
+#
+#   scripts/benchmarks/benchmark-v2.sh [IMAGE] [SECONDS per run] [JAR]
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+IMG=${1:-../shared/datasets/caltech101/101_ObjectCategories/airplanes/image_0010.jpg}
+SECONDS_PER_RUN=${2:-12}
+JAR=${3:-cli/target/image-classifier.jar}
+PORT=${PORT:-8421}
+MALLOC_ARENA_MAX=2 java -XX:+UseSerialGC -Xms64m -Xmx1g --enable-native-access=ALL-UNNAMED -jar "$JAR" serve \
+  --model=model/classifier.onnx --port="$PORT" >/dev/null 2>&1 &
+PID=$!
+trap 'kill $PID 2>/dev/null || true' EXIT
+until curl -sf "localhost:$PORT/readyz" >/dev/null; do sleep 0.3; done
+PREDICT=(-s scripts/benchmarks/wrk-predict.lua "http://127.0.0.1:$PORT/predict")
+V2=(-s scripts/benchmarks/wrk-v2-binary.lua "http://127.0.0.1:$PORT/v2/models/classifier/infer")
+run() { # label, wrk args...; prints "label req/s p99 non2xx"
+  local label=$1; shift
+  local out; out=$(IMAGE="$IMG" wrk -t2 -c16 -d"${SECONDS_PER_RUN}s" --latency "$@")
+  local rps p99 bad
+  rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
+  p99=$(awk '$1 == "99%" {print $2}' <<<"$out")
+  bad=$(awk '/Non-2xx/ {print $5}' <<<"$out")
+  printf '%-14s %9s req/s   p99 %8s   non-2xx %s\n' "$label" "$rps" "$p99" "${bad:-0}" >&2
+  echo "$rps"
+}
+IMAGE="$IMG" wrk -t2 -c16 -d3s "${PREDICT[@]}" >/dev/null # warm-up of both routes
+IMAGE="$IMG" wrk -t2 -c16 -d3s "${V2[@]}" >/dev/null
+echo "image $(basename "$IMG") ($(stat -c %s "$IMG") bytes), wrk -t2 -c16, ${SECONDS_PER_RUN} s per run, $(date -u +%FT%TZ)" >&2
+p1=$(run predict "${PREDICT[@]}"); v1=$(run v2-binary "${V2[@]}")
+p2=$(run predict "${PREDICT[@]}"); v2=$(run v2-binary "${V2[@]}")
+JSON=1 run v2-json-base64 "${V2[@]}" >/dev/null
+echo "v2 binary / predict: $(echo "($v1 + $v2) / ($p1 + $p2)" | bc -l | xargs printf '%.3f')" >&2
