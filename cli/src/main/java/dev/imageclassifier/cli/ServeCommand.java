@@ -244,7 +244,7 @@ public final class ServeCommand implements Callable<Integer> {
             } catch (java.nio.file.NoSuchFileException e) {
                 throw new IllegalArgumentException("the API tokens file " + apiTokensFile + " does not exist (--api-tokens-file or API_TOKENS_FILE)");
             } catch (IOException e) {
-                throw new IllegalArgumentException("cannot read the API tokens file " + apiTokensFile + ": " + e.getMessage());
+                throw new IllegalArgumentException("cannot read the API tokens file " + apiTokensFile + " (--api-tokens-file or API_TOKENS_FILE)", e);
             }
         }
         return new ApiAccess(tokens, ApiAccess.parseRoutes(openRoutes));

@@ -51,7 +51,7 @@ public final class AccessTokens {
         return commaSeparated == null ? NONE : of(List.of(commaSeparated.split(",")));
     }
 
-    /** One token a line; blank lines and lines starting with {@code #} are skipped. A file without a token is refused. */
+    /** One token a line; blank lines and lines starting with {@code #} are skipped. A file without a token is refused (IllegalArgumentException). */
     public static AccessTokens read(Path file) throws IOException {
         List<String> tokens = new ArrayList<>();
         for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
@@ -61,7 +61,7 @@ public final class AccessTokens {
         }
         AccessTokens read = of(tokens);
         if (!read.configured()) {
-            throw new IOException("the API tokens file " + file + " holds no token (one a line)");
+            throw new IllegalArgumentException("the API tokens file " + file + " holds no token (one a line)");
         }
         return read;
     }
