@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
 # The Open Inference Protocol's cost beside /predict: serves the committed model and loads each route with
-# wrk -c16 in turns (predict, v2 binary, predict, v2 binary, then v2 JSON once), so that load from elsewhere hits
-# them alike; prints requests/s per run and the ratio v2 binary / predict over the paired runs. Under the shared
-# lock: flock /work/bench.lock scripts/benchmarks/benchmark-v2.sh. Run after `mvn -q -DskipTests package`.
+# wrk -c16 in turns, ROUNDS pairs of (predict, v2 binary), the order swapped every other pair, then v2 JSON once,
+# so that load from elsewhere and drift hit them alike; prints requests/s per run and the ratio v2 binary / predict
+# over all pairs. Under the shared lock: flock /work/bench.lock scripts/benchmarks/benchmark-v2.sh. Run after
+# `mvn -q -DskipTests package`.
 #
-#   scripts/benchmarks/benchmark-v2.sh [IMAGE] [SECONDS per run] [JAR]
+#   scripts/benchmarks/benchmark-v2.sh [IMAGE] [SECONDS per run] [JAR] [ROUNDS]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 IMG=${1:-../shared/datasets/caltech101/101_ObjectCategories/airplanes/image_0010.jpg}
 SECONDS_PER_RUN=${2:-12}
 JAR=${3:-cli/target/image-classifier.jar}
+ROUNDS=${4:-3}
 PORT=${PORT:-8421}
 MALLOC_ARENA_MAX=2 java -XX:+UseSerialGC -Xms64m -Xmx1g --enable-native-access=ALL-UNNAMED -jar "$JAR" serve \
   --model=model/classifier.onnx --port="$PORT" >/dev/null 2>&1 &
@@ -31,7 +33,14 @@ run() { # label, wrk args...; prints "label req/s p99 non2xx"
 IMAGE="$IMG" wrk -t2 -c16 -d3s "${PREDICT[@]}" >/dev/null # warm-up of both routes
 IMAGE="$IMG" wrk -t2 -c16 -d3s "${V2[@]}" >/dev/null
 echo "image $(basename "$IMG") ($(stat -c %s "$IMG") bytes), wrk -t2 -c16, ${SECONDS_PER_RUN} s per run, $(date -u +%FT%TZ)" >&2
-p1=$(run predict "${PREDICT[@]}"); v1=$(run v2-binary "${V2[@]}")
-p2=$(run predict "${PREDICT[@]}"); v2=$(run v2-binary "${V2[@]}")
+P=0; V=0
+for round in $(seq "$ROUNDS"); do
+  if (( round % 2 )); then
+    p=$(run predict "${PREDICT[@]}"); v=$(run v2-binary "${V2[@]}")
+  else
+    v=$(run v2-binary "${V2[@]}"); p=$(run predict "${PREDICT[@]}")
+  fi
+  P=$(echo "$P + $p" | bc -l); V=$(echo "$V + $v" | bc -l)
+done
 JSON=1 run v2-json-base64 "${V2[@]}" >/dev/null
-echo "v2 binary / predict: $(echo "($v1 + $v2) / ($p1 + $p2)" | bc -l | xargs printf '%.3f')" >&2
+echo "v2 binary / predict over $ROUNDS pairs: $(echo "$V / $P" | bc -l | xargs printf '%.3f')" >&2

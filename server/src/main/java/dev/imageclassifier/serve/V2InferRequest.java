@@ -155,7 +155,7 @@ record V2InferRequest(String id, List<byte[]> images, List<Output> outputs, bool
             if (!dimension.canConvertToInt() || dimension.asInt() < 0) {
                 throw new BadRequestResponse("The shape of input '" + name + "' must be whole numbers ≥ 0");
             }
-            elements = Math.multiplyExact(elements, dimension.asLong());
+            elements = Math.min(elements * dimension.asLong(), Integer.MAX_VALUE); // both ≤ 2^31: no overflow
         }
         return elements;
     }

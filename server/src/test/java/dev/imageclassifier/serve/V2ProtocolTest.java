@@ -163,6 +163,8 @@ class V2ProtocolTest {
         assertError(postJson("/v2/models/" + MODEL + "/infer", "{\"inputs\": [{\"name\": \"image\", \"shape\": [1], "
                 + "\"datatype\": \"BYTES\", \"data\": [\"aGVsbG8=\"]}]}"), 400, "");
         assertError(postJson("/v2/models/" + MODEL + "/infer", "{\"inputs\": []}"), 400, "The inference request needs exactly one input");
+        assertError(postJson("/v2/models/" + MODEL + "/infer", good.replace("[1]", "[2147483647, 2147483647, 2147483647]")), 400,
+                "The input 'image' must hold 1 to 16 images");
         assertError(postJson("/v2/models/" + MODEL + "/infer", good.replace("]}]}", "]}], \"outputs\": [{\"name\": \"logits\"}]}")),
                 400, "Unknown output 'logits'");
         assertError(postBinary("/v2/models/" + MODEL + "/infer", "{\"inputs\": [{\"name\": \"image\", \"shape\": [1], "
