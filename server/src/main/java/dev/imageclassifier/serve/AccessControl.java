@@ -29,10 +29,13 @@ final class AccessControl extends Handler.Wrapper {
             + "(set API_TOKENS or --api-tokens-file when starting it)";
 
     private final ApiAccess access;
+    private final java.util.function.IntConsumer refused;
 
-    AccessControl(ApiAccess access, Handler handler) {
+    /** @param refused told the status of each refusal (for the metrics) */
+    AccessControl(ApiAccess access, Handler handler, java.util.function.IntConsumer refused) {
         super(handler);
         this.access = access;
+        this.refused = refused;
     }
 
     @Override
@@ -68,9 +71,10 @@ final class AccessControl extends Handler.Wrapper {
         return token.isEmpty() ? null : token;
     }
 
-    private static boolean refuse(Request request, Response response, Callback callback, int status, String detail, String challenge) {
+    private boolean refuse(Request request, Response response, Callback callback, int status, String detail, String challenge) {
         LOG.debug("{} {} -> {} ({})", request.getMethod(), Request.getPathInContext(request), status,
                 challenge == null ? "no token configured" : detail); // never the token
+        refused.accept(status);
         response.setStatus(status);
         if (challenge != null) {
             response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, challenge);

@@ -66,7 +66,7 @@ public final class ApiServer implements AutoCloseable {
             // handler inside the innermost wrapper: graceful → receiver → routes).
             config.jetty.modifyServer(server -> {
                 server.setStopTimeout(settings.shutdownTimeout().toMillis());
-                graceful.setHandler(new AccessControl(settings.access(), receiver)); // tokens first: a refused body is never received
+                graceful.setHandler(new AccessControl(settings.access(), receiver, metrics::refusedAccess)); // tokens first: a refused body is never received
                 receiver.setHandler(new RequestTracing(tracing)); // trace context around the routes, on their thread
                 ConnectionGuard guard = new ConnectionGuard(settings.connections(), server, metrics);
                 server.addBean(guard);

@@ -91,6 +91,7 @@ class AccessControlTest {
             assertThat(post("/admin/models/classifier/reload", null).statusCode()).isEqualTo(401);
             assertThat(post("/ADMIN/models/classifier/reload", "Bearer nope").statusCode()).isEqualTo(401);
             assertThat(post("/admin/models/classifier/reload", "Bearer " + TOKEN).statusCode()).isNotIn(401, 403);
+            assertThat(api.get("/metrics").body()).containsPattern("http_server_requests_refused_access_total\\{status=\"401\",?\\} [1-9]");
         }
 
         private HttpResponse<String> post(String path, String authorization) {
