@@ -94,6 +94,19 @@ class AccessControlTest {
             assertThat(api.get("/metrics").body()).containsPattern("http_server_requests_refused_access_total\\{status=\"401\",?\\} [1-9]");
         }
 
+        @Test
+        void an_anonymous_upload_is_refused_before_its_body_arrives() throws Exception {
+            try (java.net.Socket socket = new java.net.Socket("127.0.0.1", api.server.port())) {
+                socket.setSoTimeout(5_000); // the receiver would wait 10 s for a body that never comes, then 408
+                socket.getOutputStream().write(("POST /predict HTTP/1.1\r\nHost: localhost\r\nContent-Type: multipart/form-data; boundary=b\r\n"
+                        + "Content-Length: 5000000\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                socket.getOutputStream().flush();
+                String status = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(),
+                        java.nio.charset.StandardCharsets.US_ASCII)).readLine();
+                assertThat(status).isEqualTo("HTTP/1.1 401 Unauthorized");
+            }
+        }
+
         private HttpResponse<String> post(String path, String authorization) {
             HttpRequest.Builder request = new MultipartBody().file("file", "a.jpg", "image/jpeg", TestImages.caltech("watch")).post(api.uri(path));
             if (authorization != null) {
