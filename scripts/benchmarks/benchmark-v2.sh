@@ -2,7 +2,8 @@
 # The Open Inference Protocol's cost beside /predict: serves the committed model and loads each route with
 # wrk -c16 in turns, ROUNDS pairs of (predict, v2 binary), the order swapped every other pair, then v2 JSON once,
 # so that load from elsewhere and drift hit them alike; prints requests/s per run and the ratio v2 binary / predict
-# over all pairs. Under the shared lock: flock /work/bench.lock scripts/benchmarks/benchmark-v2.sh. Run after
+# over all pairs, and the server's CPU time per request of each (steadier than throughput on a shared machine).
+# Under the shared lock: flock /work/bench.lock scripts/benchmarks/benchmark-v2.sh. Run after
 # `mvn -q -DskipTests package`.
 #
 #   scripts/benchmarks/benchmark-v2.sh [IMAGE] [SECONDS per run] [JAR] [ROUNDS]
@@ -20,14 +21,21 @@ trap 'kill $PID 2>/dev/null || true' EXIT
 until curl -sf "localhost:$PORT/readyz" >/dev/null; do sleep 0.3; done
 PREDICT=(-s scripts/benchmarks/wrk-predict.lua "http://127.0.0.1:$PORT/predict")
 V2=(-s scripts/benchmarks/wrk-v2-binary.lua "http://127.0.0.1:$PORT/v2/models/classifier/infer")
-run() { # label, wrk args...; prints "label req/s p99 non2xx"
+cpu() { awk '{print $14 + $15}' "/proc/$PID/stat"; } # the server's CPU time, in 10 ms ticks
+declare -A CPU_TICKS REQUESTS
+run() { # label, wrk args...; prints "label req/s p99 non2xx CPU/request" to stderr, req/s to stdout
   local label=$1; shift
+  local before; before=$(cpu)
   local out; out=$(IMAGE="$IMG" wrk -t2 -c16 -d"${SECONDS_PER_RUN}s" --latency "$@")
-  local rps p99 bad
+  local ticks=$(( $(cpu) - before ))
+  local rps p99 bad n
   rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
   p99=$(awk '$1 == "99%" {print $2}' <<<"$out")
   bad=$(awk '/Non-2xx/ {print $5}' <<<"$out")
-  printf '%-14s %9s req/s   p99 %8s   non-2xx %s\n' "$label" "$rps" "$p99" "${bad:-0}" >&2
+  n=$(awk '/requests in/ {print $1}' <<<"$out")
+  CPU_TICKS[$label]=$(( ${CPU_TICKS[$label]:-0} + ticks )); REQUESTS[$label]=$(( ${REQUESTS[$label]:-0} + n ))
+  printf '%-14s %9s req/s   p99 %8s   non-2xx %s   server CPU %5.2f ms/request\n' "$label" "$rps" "$p99" "${bad:-0}" \
+    "$(echo "$ticks * 10 / $n" | bc -l)" >&2
   echo "$rps"
 }
 IMAGE="$IMG" wrk -t2 -c16 -d3s "${PREDICT[@]}" >/dev/null # warm-up of both routes
@@ -43,4 +51,5 @@ for round in $(seq "$ROUNDS"); do
   P=$(echo "$P + $p" | bc -l); V=$(echo "$V + $v" | bc -l)
 done
 JSON=1 run v2-json-base64 "${V2[@]}" >/dev/null
-echo "v2 binary / predict over $ROUNDS pairs: $(echo "$V / $P" | bc -l | xargs printf '%.3f')" >&2
+echo "v2 binary / predict over $ROUNDS pairs: throughput $(echo "$V / $P" | bc -l | xargs printf '%.3f'), server CPU per request $(echo \
+  "(${CPU_TICKS[v2-binary]} / ${REQUESTS[v2-binary]}) / (${CPU_TICKS[predict]} / ${REQUESTS[predict]})" | bc -l | xargs printf '%.3f')" >&2
