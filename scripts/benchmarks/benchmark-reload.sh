@@ -65,6 +65,8 @@ curl -fs "$URL/readyz" > /dev/null || { echo "error: the server did not become r
 SAMPLER=$!
 rss_between() { awk -v a="$1" -v b="$2" '$1 >= a && $1 <= b && $2 > 0 { print $2 }' "$WORK/rss.txt" | sort -n | tail -1; }
 load() { wrk -t2 -c16 -d"$1"s --timeout 10s -s scripts/benchmarks/wrk-reload.lua "$URL/predict"; }
+# The Java heap's committed size (MiB) now: the part of RSS that is the JVM's heap, not the models' native memory.
+heap_mib() { curl -s "$URL/metrics" | awk 'index($0, "jvm_memory_committed_bytes{area=\"heap\"") == 1 { sum += $2 } END { printf "%d", sum / 1048576 }'; }
 field() { sed -n "s/.*RESULT.* $2=\([0-9.]*\).*/\1/p" "$1"; }
 now() { date +%s.%N; }
 
@@ -74,7 +76,7 @@ load 10 > /dev/null
 echo "== steady: wrk -t2 -c16 -d${STEADY_S}s, no swap"
 t0=$(now); load "$STEADY_S" > "$WORK/steady.txt"; t1=$(now)
 grep -E "RESULT|VERSION" "$WORK/steady.txt"
-STEADY_RSS=$(rss_between "$t0" "$t1")
+STEADY_RSS=$(rss_between "$t0" "$t1"); STEADY_HEAP=$(heap_mib)
 
 echo "== swaps: wrk -t2 -c16 -d${SWAP_S}s, $SWAPS reloads alternating the two files"
 t2=$(now)
@@ -94,12 +96,13 @@ done
 wait "$WRK"
 t3=$(now)
 grep -E "RESULT|VERSION" "$WORK/swaps.txt"
-PEAK_RSS=$(rss_between "$t2" "$t3")
+PEAK_RSS=$(rss_between "$t2" "$t3"); SWAP_HEAP=$(heap_mib)
 
 echo "== after: wrk -t2 -c16 -d${STEADY_S}s, no swap"
 t4=$(now); load "$STEADY_S" > "$WORK/after.txt"; t5=$(now)
 grep -E "RESULT" "$WORK/after.txt"
-AFTER_RSS=$(rss_between "$t4" "$t5")
+AFTER_RSS=$(rss_between "$t4" "$t5"); AFTER_HEAP=$(heap_mib)
+MODEL_MIB=$(curl -s "$URL/metrics" | awk '/^model_memory_bytes/ { printf "%d", $2 / 1048576 }')
 
 echo "== a truncated copy over the served file, in place (the poll on, via a second server)"
 kill "$SERVER"; wait "$SERVER" 2>/dev/null || true
@@ -124,6 +127,9 @@ echo "| requests/s | $(field "$WORK/steady.txt" rps) | $(field "$WORK/swaps.txt"
 echo "| p50 / p99 / p99.9 / max ms | $(field "$WORK/steady.txt" p50_ms) / $(field "$WORK/steady.txt" p99_ms) / $(field "$WORK/steady.txt" p999_ms) / $(field "$WORK/steady.txt" max_ms) | $(field "$WORK/swaps.txt" p50_ms) / $(field "$WORK/swaps.txt" p99_ms) / $(field "$WORK/swaps.txt" p999_ms) / $(field "$WORK/swaps.txt" max_ms) | $(field "$WORK/after.txt" p50_ms) / $(field "$WORK/after.txt" p99_ms) / $(field "$WORK/after.txt" p999_ms) / $(field "$WORK/after.txt" max_ms) | |"
 echo "| p99 ÷ steady p99 | 1.00 | $(ratio "$(field "$WORK/swaps.txt" p99_ms)" "$(field "$WORK/steady.txt" p99_ms)") | $(ratio "$(field "$WORK/after.txt" p99_ms)" "$(field "$WORK/steady.txt" p99_ms)") | swaps ≤ 3 |"
 echo "| server RSS, MiB (max of 0.2 s samples) | $((STEADY_RSS / 1024)) | peak $((PEAK_RSS / 1024)) ($(ratio "$PEAK_RSS" "$STEADY_RSS") ×) | $((AFTER_RSS / 1024)) ($(ratio "$AFTER_RSS" "$STEADY_RSS") ×) | peak ≤ 2 ×, after within 10 % |"
+echo "| Java heap committed at the end, MiB | $STEADY_HEAP | $SWAP_HEAP | $AFTER_HEAP | |"
+echo "| RSS − heap (native: ONNX Runtime, JVM), MiB | $((STEADY_RSS / 1024 - STEADY_HEAP)) | peak ≤ $((PEAK_RSS / 1024 - STEADY_HEAP)) | $((AFTER_RSS / 1024 - AFTER_HEAP)) ($(ratio "$((AFTER_RSS / 1024 - AFTER_HEAP))" "$((STEADY_RSS / 1024 - STEADY_HEAP))") ×) | |"
+echo "| model_memory_bytes of the serving version, MiB | | | $MODEL_MIB | |"
 echo "| answers naming the new version right after each swap | | $switched of $SWAPS | | all |"
 echo
 echo "Truncated copy in place: the next answer came from version $truncated_version (expected $A, the old one); failed loads: ${failed_loads:-0}; status: ${truncated_error:-none}"

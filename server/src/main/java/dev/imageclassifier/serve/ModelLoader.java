@@ -80,6 +80,7 @@ final class ModelLoader implements AutoCloseable {
         }
         String served = version != null ? version : sha256.substring(0, 12);
         MicrometerMonitor monitor = new MicrometerMonitor(registry, name, served);
+        NativeMemory.trim(); // memory freed by earlier versions goes back first, so the growth measured is this model's
         long residentBefore = ResidentMemory.bytes();
         ImageClassifier classifier;
         try {
@@ -112,6 +113,7 @@ final class ModelLoader implements AutoCloseable {
             registry.remove(gauge);
             monitor.close();
             deleteQuietly(snapshot);
+            NativeMemory.trimSoon();
             LOG.info("Model {} version {} closed", name, served);
         }));
     }
