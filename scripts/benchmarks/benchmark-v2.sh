@@ -23,7 +23,7 @@ PREDICT=(-s scripts/benchmarks/wrk-predict.lua "http://127.0.0.1:$PORT/predict")
 V2=(-s scripts/benchmarks/wrk-v2-binary.lua "http://127.0.0.1:$PORT/v2/models/classifier/infer")
 cpu() { awk '{print $14 + $15}' "/proc/$PID/stat"; } # the server's CPU time, in 10 ms ticks
 declare -A CPU_TICKS REQUESTS
-run() { # label, wrk args...; prints "label req/s p99 non2xx CPU/request" to stderr, req/s to stdout
+run() { # label, wrk args...; prints "label req/s p99 non2xx CPU/request", leaves req/s in RPS (no subshell: it counts)
   local label=$1; shift
   local before; before=$(cpu)
   local out; out=$(IMAGE="$IMG" wrk -t2 -c16 -d"${SECONDS_PER_RUN}s" --latency "$@")
@@ -36,7 +36,7 @@ run() { # label, wrk args...; prints "label req/s p99 non2xx CPU/request" to std
   CPU_TICKS[$label]=$(( ${CPU_TICKS[$label]:-0} + ticks )); REQUESTS[$label]=$(( ${REQUESTS[$label]:-0} + n ))
   printf '%-14s %9s req/s   p99 %8s   non-2xx %s   server CPU %5.2f ms/request\n' "$label" "$rps" "$p99" "${bad:-0}" \
     "$(echo "$ticks * 10 / $n" | bc -l)" >&2
-  echo "$rps"
+  RPS=$rps
 }
 IMAGE="$IMG" wrk -t2 -c16 -d3s "${PREDICT[@]}" >/dev/null # warm-up of both routes
 IMAGE="$IMG" wrk -t2 -c16 -d3s "${V2[@]}" >/dev/null
@@ -44,12 +44,12 @@ echo "image $(basename "$IMG") ($(stat -c %s "$IMG") bytes), wrk -t2 -c16, ${SEC
 P=0; V=0
 for round in $(seq "$ROUNDS"); do
   if (( round % 2 )); then
-    p=$(run predict "${PREDICT[@]}"); v=$(run v2-binary "${V2[@]}")
+    run predict "${PREDICT[@]}"; p=$RPS; run v2-binary "${V2[@]}"; v=$RPS
   else
-    v=$(run v2-binary "${V2[@]}"); p=$(run predict "${PREDICT[@]}")
+    run v2-binary "${V2[@]}"; v=$RPS; run predict "${PREDICT[@]}"; p=$RPS
   fi
   P=$(echo "$P + $p" | bc -l); V=$(echo "$V + $v" | bc -l)
 done
-JSON=1 run v2-json-base64 "${V2[@]}" >/dev/null
+JSON=1 run v2-json-base64 "${V2[@]}"
 echo "v2 binary / predict over $ROUNDS pairs: throughput $(echo "$V / $P" | bc -l | xargs printf '%.3f'), server CPU per request $(echo \
   "(${CPU_TICKS[v2-binary]} / ${REQUESTS[v2-binary]}) / (${CPU_TICKS[predict]} / ${REQUESTS[predict]})" | bc -l | xargs printf '%.3f')" >&2
