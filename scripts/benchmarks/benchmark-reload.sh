@@ -66,7 +66,7 @@ SAMPLER=$!
 rss_between() { awk -v a="$1" -v b="$2" '$1 >= a && $1 <= b && $2 > 0 { print $2 }' "$WORK/rss.txt" | sort -n | tail -1; }
 load() { wrk -t2 -c16 -d"$1"s --timeout 10s -s scripts/benchmarks/wrk-reload.lua "$URL/predict"; }
 # The Java heap's committed size (MiB) now: the part of RSS that is the JVM's heap, not the models' native memory.
-heap_mib() { curl -s "$URL/metrics" | awk 'index($0, "jvm_memory_committed_bytes{area=\"heap\"") == 1 { sum += $2 } END { printf "%d", sum / 1048576 }'; }
+heap_mib() { curl -s "$URL/metrics" | awk 'index($0, "jvm_memory_committed_bytes{area=\"heap\"") == 1 { sum += $NF } END { printf "%d", sum / 1048576 }'; }
 field() { sed -n "s/.*RESULT.* $2=\([0-9.]*\).*/\1/p" "$1"; }
 now() { date +%s.%N; }
 

@@ -127,6 +127,7 @@ public final class ApiServer implements AutoCloseable {
     /** {@link #start(ServeSettings)} with the given tracing (tests point it at their own OTLP receiver). */
     static ApiServer start(ServeSettings settings, Tracing tracing) {
         ServeMetrics metrics = new ServeMetrics();
+        metrics.bindJvmMeters(); // its meter filters come before any meter
         ModelRegistry registry = new ModelRegistry(settings.models(), new ModelLoader(settings.classifier(), metrics.registry()),
                 metrics.registry());
         CompletableFuture<Void> loading = CompletableFuture.runAsync(registry::loadAll, task -> {
@@ -134,7 +135,6 @@ public final class ApiServer implements AutoCloseable {
             loader.setDaemon(true);
             loader.start();
         });
-        metrics.bindJvmMeters();
         ApiServer server = new ApiServer(settings, metrics, registry, tracing);
         try {
             server.app.start();
