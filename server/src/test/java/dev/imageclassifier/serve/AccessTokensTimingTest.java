@@ -37,7 +37,7 @@ class AccessTokensTimingTest {
         String token = "a".repeat(LENGTH);
         byte[] known = token.getBytes(StandardCharsets.UTF_8);
         Predicate<byte[]> earlyExit = presented -> Arrays.equals(known, presented);
-        assertThat(lastOverFirst(earlyExit, known)).isGreaterThan(3);
+        assertThat(lastOverFirst(earlyExit, known)).isGreaterThan(1.5); // usually 10 and more; above our test's upper bound
     }
 
     /** Median time of checking a token wrong in its last byte over one wrong in its first. */

@@ -116,7 +116,13 @@ class TracingTest {
     @Test
     void a_missing_or_malformed_traceparent_starts_a_new_trace_and_the_log_lines_carry_its_id() {
         ch.qos.logback.classic.Logger logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(RequestTracing.class);
-        ListAppender<ILoggingEvent> appender = new ListAppender<>();
+        ListAppender<ILoggingEvent> appender = new ListAppender<>() {
+            @Override
+            protected void append(ILoggingEvent event) {
+                event.prepareForDeferredProcessing(); // the MDC is read lazily: read it now, on the request's thread
+                super.append(event);
+            }
+        };
         appender.start();
         logger.addAppender(appender);
         Level before = logger.getLevel();
