@@ -8,12 +8,13 @@
 # Run on an otherwise idle machine, under the benchmarks' lock:
 #   flock /work/bench.lock scripts/benchmarks/benchmark-reload.sh
 # Environment: SECOND_MODEL (another classifier file; default: trained once with the reference recipe into
-# $REUSE), REUSE (/tmp/benchmark-reload), STEADY_S (30), SWAP_S (60), SWAPS (10), PORT (18124), IMAGE, JAR.
+# $REUSE), REUSE (/tmp/benchmark-reload), WARMUP_S (30), STEADY_S (30), SWAP_S (60), SWAPS (10), PORT (18124), IMAGE, JAR.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 JAR=${JAR:-cli/target/image-classifier.jar}
 PORT=${PORT:-18124}
 STEADY_S=${STEADY_S:-30}
+WARMUP_S=${WARMUP_S:-30}
 SWAP_S=${SWAP_S:-60}
 SWAPS=${SWAPS:-10}
 REUSE=${REUSE:-/tmp/benchmark-reload}
@@ -70,8 +71,8 @@ heap_mib() { curl -s "$URL/metrics" | awk 'index($0, "jvm_memory_committed_bytes
 field() { sed -n "s/.*RESULT.* $2=\([0-9.]*\).*/\1/p" "$1"; }
 now() { date +%s.%N; }
 
-echo "== warm-up (10 s)"
-load 10 > /dev/null
+echo "== warm-up (${WARMUP_S} s: the JIT and the heap settle first, so that their growth is not taken for the swaps)"
+load "$WARMUP_S" > /dev/null
 
 echo "== steady: wrk -t2 -c16 -d${STEADY_S}s, no swap"
 t0=$(now); load "$STEADY_S" > "$WORK/steady.txt"; t1=$(now)

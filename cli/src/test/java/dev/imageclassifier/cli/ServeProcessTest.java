@@ -62,23 +62,41 @@ class ServeProcessTest {
                 "-Xmx512m", "-cp", System.getProperty("java.class.path"), Main.class.getName(),
                 "serve", "--host", "127.0.0.1", "--port", "0", "--model", "model/classifier.onnx", "--shutdown-timeout-s", "1"))
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        try (java.net.Socket upload = new java.net.Socket("127.0.0.1", awaitPort(log, server))) {
+        int port = awaitPort(log, server);
+        try (java.net.Socket upload = new java.net.Socket("127.0.0.1", port)) {
             upload.setSoTimeout(30_000);
             // Headers and part of a 100 KB body, then nothing: in flight for the 10 s upload grace, past the shutdown's 1 s.
             upload.getOutputStream().write(("POST /predict HTTP/1.1\r\nHost: localhost\r\nContent-Type: multipart/form-data; "
                     + "boundary=B\r\nContent-Length: 100000\r\n\r\n--B\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
             upload.getOutputStream().flush();
-            Thread.sleep(300); // the server takes the request up
+            awaitUploadTakenUp(port); // not a fixed sleep: on a busy machine the server may take longer to read it
 
             server.destroy(); // SIGTERM
             String answer = new String(upload.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-            assertThat(answer).startsWith("HTTP/1.1 503").contains("Retry-After: 1", "The server is shutting down");
+            assertThat(answer).as(Files.readString(log)).startsWith("HTTP/1.1 503").contains("Retry-After: 1", "The server is shutting down");
             assertThat(server.waitFor(60, TimeUnit.SECONDS)).isTrue();
             assertThat(server.exitValue()).as(Files.readString(log)).isEqualTo(1);
             assertThat(Files.readString(log)).contains("requests cut off by the 1 s shutdown timeout");
         } finally {
             server.destroyForcibly();
         }
+    }
+
+    /** Until the server's upload receiver holds the body's first bytes (its memory gauge in /metrics is above 0). */
+    private static void awaitUploadTakenUp(int port) throws Exception {
+        HttpClient client = HttpClient.newHttpClient();
+        Pattern receiving = Pattern.compile("(?m)^http_server_uploads_receiving_bytes (\\S+)$");
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(8);
+        while (System.nanoTime() < until) {
+            String metrics = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            Matcher bytes = receiving.matcher(metrics);
+            if (bytes.find() && Double.parseDouble(bytes.group(1)) > 0) {
+                return;
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("the server never took the upload up");
     }
 
     private static int awaitPort(Path log, Process server) throws Exception {
