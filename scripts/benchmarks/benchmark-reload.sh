@@ -42,6 +42,8 @@ cp "$FIRST" "$SERVED"
 # As train writes: a temporary file in the same folder, renamed over the served one.
 replace() { cp "$1" "$WORK/served/.incoming.onnx" && mv -f "$WORK/served/.incoming.onnx" "$SERVED"; }
 
+# The admin routes always need a bearer token: lock only them, every other route stays open.
+export API_TOKENS=benchmark-admin-token API_OPEN_ROUTES='/predict*,/model*,/health,/livez,/readyz,/metrics'
 MALLOC_ARENA_MAX=2 java -XX:+UseSerialGC -Xms64m -Xmx2g -XX:+ExitOnOutOfMemoryError --enable-native-access=ALL-UNNAMED \
     -jar "$JAR" serve --host 127.0.0.1 --port "$PORT" --model "classifier=$SERVED" --model-poll-s 0 > "$WORK/server.log" 2>&1 &
 SERVER=$!
@@ -87,7 +89,7 @@ for i in $(seq 1 "$SWAPS"); do
   sleep "$interval"
   if [ $((i % 2)) -eq 1 ]; then file=$SECOND; want=$B; else file=$FIRST; want=$A; fi
   replace "$file"
-  took=$(curl -s -o "$WORK/reload.json" -w "%{http_code} %{time_total}" -X POST "$URL/admin/models/classifier/reload")
+  took=$(curl -s -o "$WORK/reload.json" -w "%{http_code} %{time_total}" -X POST -H "Authorization: Bearer $API_TOKENS" "$URL/admin/models/classifier/reload")
   got=$(curl -s -D - -o /dev/null -F "file=@$IMAGE" "$URL/predict" | tr -d '\r' | awk -F': ' 'tolower($1) == "x-model-version" { print $2 }')
   [ "$got" = "$want" ] && switched=$((switched + 1))
   echo "swap $i: reload ${took% *} in ${took#* } s, next answer version $got (expected $want)"

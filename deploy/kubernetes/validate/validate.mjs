@@ -12,6 +12,7 @@ import { RoleBinding } from "kubernetes-models/rbac.authorization.k8s.io/v1/Role
 import { PersistentVolumeClaim } from "kubernetes-models/v1/PersistentVolumeClaim";
 import { Service } from "kubernetes-models/v1/Service";
 import { ServiceAccount } from "kubernetes-models/v1/ServiceAccount";
+import * as kserve from "./kserve.mjs";
 
 const MODELS = [Deployment, HorizontalPodAutoscaler, PersistentVolumeClaim, PodDisruptionBudget, Role, RoleBinding, Service, ServiceAccount];
 const ROOT = new URL("..", import.meta.url).pathname;
@@ -33,6 +34,12 @@ for (const file of yamlFiles(ROOT)) {
     if (doc.errors.length) { problems.push(`${where}: ${doc.errors[0].message}`); continue; }
     const data = doc.toJS();
     if (!data) continue;
+    if (data.apiVersion === kserve.API_VERSION && data.kind === kserve.KIND) {
+      const errors = kserve.schemaErrors(data);
+      if (errors.length) problems.push(...errors.map((e) => `${where} (${data.kind} ${data.metadata?.name}): ${e}`));
+      else objects.push({ where, data });
+      continue;
+    }
     const model = MODELS.find((m) => m.apiVersion === data.apiVersion && m.kind === data.kind);
     if (!model) { problems.push(`${where}: no schema here for ${data.apiVersion} ${data.kind}`); continue; }
     try {
@@ -87,6 +94,13 @@ for (const { where, data } of find("Deployment")) {
   check(hpas.length > 0, `${where}: no HorizontalPodAutoscaler scales it`);
 }
 check(find("Deployment").length > 0, "no Deployment found");
+
+const images = [...new Set(find("Deployment").flatMap((d) => d.data.spec.template.spec.containers.map((c) => c.image)))];
+for (const { where, data } of find(kserve.KIND)) {
+  problems.push(...kserve.ruleErrors(where, data, images));
+  check(kserve.selfTest(data), `${where}: the CRD schema check accepts a misspelt field or a wrong type: it checks nothing`);
+}
+check(find(kserve.KIND).length > 0, "no KServe InferenceService found");
 
 if (problems.length) {
   console.error(problems.map((p) => `error: ${p}`).join("\n"));

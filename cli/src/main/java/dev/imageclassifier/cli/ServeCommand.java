@@ -1,6 +1,8 @@
 package dev.imageclassifier.cli;
 
 import dev.imageclassifier.ClassifierOptions;
+import dev.imageclassifier.serve.AccessTokens;
+import dev.imageclassifier.serve.ApiAccess;
 import dev.imageclassifier.serve.ApiServer;
 import dev.imageclassifier.serve.ModelSources;
 import dev.imageclassifier.serve.ServeSettings;
@@ -152,6 +154,19 @@ public final class ServeCommand implements Callable<Integer> {
                     + "raise it (or 0) behind a proxy that all clients share; beyond it 503 at once (env API_MAX_CONNECTIONS_PER_ADDRESS; default ${DEFAULT-VALUE}).")
     int maxConnectionsPerAddress;
 
+    @Option(names = "--api-tokens-file", paramLabel = "FILE", defaultValue = "${env:API_TOKENS_FILE}",
+            description = "Bearer tokens, one a line, that clients must send as 'Authorization: Bearer TOKEN' (env API_TOKENS_FILE; "
+                    + "the env API_TOKENS takes comma-separated tokens too, both add up). With tokens every route needs one except "
+                    + "--open-routes; the admin routes (/admin/...) always need one and are refused when none is configured. "
+                    + "Default: no tokens, the API is open.")
+    java.nio.file.Path apiTokensFile;
+
+    @Option(names = "--open-routes", paramLabel = "PATHS",
+            defaultValue = "${env:API_OPEN_ROUTES:-/health,/livez,/readyz,/metrics,/v2/health/live,/v2/health/ready}",
+            description = "Comma-separated paths served without a token when tokens are configured; a trailing * opens every path it starts, "
+                    + "e.g. /docs* (env API_OPEN_ROUTES; default ${DEFAULT-VALUE}).")
+    String openRoutes;
+
     @Override
     public Integer call() throws Exception {
         ServeSettings settings = settings();
@@ -217,6 +232,21 @@ public final class ServeCommand implements Callable<Integer> {
         return new ServeSettings(host, port, defaultFile, maxBodyBytes, maxBatchFiles, Duration.ofSeconds(requestTimeoutS),
                 Duration.ofSeconds(shutdownTimeoutS), classifier, new ServeSettings.ReceiveLimits(Duration.ofSeconds(uploadGraceS),
                 minUploadRate, uploadMemory), new ServeSettings.ConnectionLimits(Duration.ofSeconds(headerTimeoutS), maxConnections,
-                maxConnectionsPerAddress), sources);
+                maxConnectionsPerAddress), sources).withAccess(access());
+    }
+
+    /** Tokens from API_TOKENS and the tokens file, never from the command line (where every user's ps would show them). */
+    private ApiAccess access() {
+        AccessTokens tokens = AccessTokens.parse(System.getenv("API_TOKENS"));
+        if (apiTokensFile != null) {
+            try {
+                tokens = tokens.and(AccessTokens.read(apiTokensFile));
+            } catch (java.nio.file.NoSuchFileException e) {
+                throw new IllegalArgumentException("the API tokens file " + apiTokensFile + " does not exist (--api-tokens-file or API_TOKENS_FILE)");
+            } catch (IOException e) {
+                throw new IllegalArgumentException("cannot read the API tokens file " + apiTokensFile + " (--api-tokens-file or API_TOKENS_FILE)", e);
+            }
+        }
+        return new ApiAccess(tokens, ApiAccess.parseRoutes(openRoutes));
     }
 }

@@ -56,6 +56,27 @@ class ServeCommandTest {
     }
 
     @Test
+    void a_tokens_file_and_open_routes_become_the_access_settings(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path tokens = java.nio.file.Files.writeString(dir.resolve("tokens"), "# for the CI\nalpha-token\n\nbeta-token\n");
+        ServeCommand serve = new ServeCommand();
+        new CommandLine(serve).parseArgs("--api-tokens-file", tokens.toString(), "--open-routes", "/health, /docs*");
+        ServeSettings settings = serve.settings();
+        assertThat(settings.access().tokens().count()).isEqualTo(2);
+        assertThat(settings.access().tokens().accepts("beta-token")).isTrue();
+        assertThat(settings.access().tokens().accepts("# for the CI")).isFalse();
+        assertThat(settings.access().openRoutes()).containsExactly("/health", "/docs*");
+        assertThat(settings.toString()).doesNotContain("alpha-token");
+
+        ServeCommand missing = new ServeCommand();
+        new CommandLine(missing).parseArgs("--api-tokens-file", dir.resolve("nope").toString());
+        org.assertj.core.api.Assertions.assertThatThrownBy(missing::settings).hasMessageContaining("does not exist");
+        java.nio.file.Files.writeString(dir.resolve("empty"), "# nothing\n");
+        ServeCommand empty = new ServeCommand();
+        new CommandLine(empty).parseArgs("--api-tokens-file", dir.resolve("empty").toString());
+        org.assertj.core.api.Assertions.assertThatThrownBy(empty::settings).hasMessageContaining("holds no token");
+    }
+
+    @Test
     void without_flags_or_environment_the_defaults_are_the_reference_service_s() throws Exception {
         // A child JVM with an empty environment, whatever the test runner's: ${env:...} defaults fall back to ours.
         ProcessBuilder java = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -89,7 +110,8 @@ class ServeCommandTest {
                 "API_MAX_BATCH_FILES", "BATCH_MAX_SIZE", "BATCH_MAX_DELAY_MS", "BATCH_QUEUE_SIZE", "DECODE_THREADS",
                 "INFERENCE_THREADS", "INFERENCE_DEVICE", "API_REQUEST_TIMEOUT_S", "API_SHUTDOWN_TIMEOUT_S", "API_UPLOAD_GRACE_S",
                 "API_MIN_UPLOAD_RATE", "API_UPLOAD_MEMORY", "API_HEADER_TIMEOUT_S", "API_MAX_CONNECTIONS",
-                "API_MAX_CONNECTIONS_PER_ADDRESS", "MODEL_REPOSITORY", "DEFAULT_MODEL", "MODEL_POLL_S");
+                "API_MAX_CONNECTIONS_PER_ADDRESS", "MODEL_REPOSITORY", "DEFAULT_MODEL", "MODEL_POLL_S", "API_TOKENS",
+                "API_TOKENS_FILE", "API_OPEN_ROUTES");
     }
 
     @Test

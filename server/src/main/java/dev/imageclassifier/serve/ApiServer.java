@@ -35,9 +35,11 @@ public final class ApiServer implements AutoCloseable {
     private final UploadReceiver receiver;
     private final ShutdownDrain drain;
     private final Javalin app;
+    private final Tracing tracing;
 
-    private ApiServer(ServeSettings settings, ServeMetrics metrics, ModelRegistry registry) {
+    private ApiServer(ServeSettings settings, ServeMetrics metrics, ModelRegistry registry, Tracing tracing) {
         this.settings = settings;
+        this.tracing = tracing;
         this.metrics = metrics;
         this.registry = registry;
         this.uploads = new Uploads(settings.maxBodyBytes());
@@ -64,7 +66,8 @@ public final class ApiServer implements AutoCloseable {
             // handler inside the innermost wrapper: graceful → receiver → routes).
             config.jetty.modifyServer(server -> {
                 server.setStopTimeout(settings.shutdownTimeout().toMillis());
-                graceful.setHandler(receiver);
+                graceful.setHandler(new AccessControl(settings.access(), receiver, metrics::refusedAccess)); // tokens first: a refused body is never received
+                receiver.setHandler(new RequestTracing(tracing)); // trace context around the routes, on their thread
                 ConnectionGuard guard = new ConnectionGuard(settings.connections(), server, metrics);
                 server.addBean(guard);
                 server.setHandler(guard.wrap(new SecurityHeaders(graceful)));
@@ -90,6 +93,7 @@ public final class ApiServer implements AutoCloseable {
             getAndHead(config, "/models", models::list);
             getAndHead(config, MODEL_PREFIX, models::status);
             config.routes.post("/admin" + MODEL_PREFIX + "/reload", models::reload);
+            new V2Routes(settings, registry, drain).register(config.routes); // the Open Inference Protocol (KServe v2)
             getAndHead(config, "/metrics", ctx -> ctx.contentType(ServeMetrics.CONTENT_TYPE).result(metrics.scrape()));
             getAndHead(config, "/openapi.json", ctx -> ctx.contentType("application/json").result(ApiDocs.OPENAPI));
             getAndHead(config, "/docs", ctx -> ctx.html(ApiDocs.SWAGGER_UI_PAGE));
@@ -117,6 +121,11 @@ public final class ApiServer implements AutoCloseable {
      * both are done. The two run side by side: ONNX Runtime's session set-up overlaps Jetty's start.
      */
     public static ApiServer start(ServeSettings settings) {
+        return start(settings, Tracing.fromEnvironment());
+    }
+
+    /** {@link #start(ServeSettings)} with the given tracing (tests point it at their own OTLP receiver). */
+    static ApiServer start(ServeSettings settings, Tracing tracing) {
         ServeMetrics metrics = new ServeMetrics();
         metrics.bindJvmMeters(); // its meter filters come before any meter
         ModelRegistry registry = new ModelRegistry(settings.models(), new ModelLoader(settings.classifier(), metrics.registry()),
@@ -126,13 +135,14 @@ public final class ApiServer implements AutoCloseable {
             loader.setDaemon(true);
             loader.start();
         });
-        ApiServer server = new ApiServer(settings, metrics, registry);
+        ApiServer server = new ApiServer(settings, metrics, registry, tracing);
         try {
             server.app.start();
         } catch (RuntimeException e) {
             loading.join();
             registry.close();
             metrics.close();
+            tracing.close();
             throw e;
         }
         loading.join();
@@ -198,6 +208,7 @@ public final class ApiServer implements AutoCloseable {
         }
         registry.close();
         metrics.close();
+        tracing.close();
         if (cutOff > 0) {
             LOG.warn("Stopped with {} requests cut off by the {} s shutdown timeout", cutOff, settings.shutdownTimeout().toSeconds());
             return false;

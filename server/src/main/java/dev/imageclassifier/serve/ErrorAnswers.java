@@ -7,7 +7,10 @@ import org.slf4j.LoggerFactory;
 
 import java.util.Map;
 
-/** How the routes answer a failure: JSON {@code {"detail": …}}, never a stack trace; the cause goes to the log. */
+/**
+ * How the routes answer a failure: JSON {@code {"detail": …}} (FastAPI's shape), or {@code {"error": …}} under
+ * {@code /v2} (the Open Inference Protocol's), never a stack trace; the cause goes to the log.
+ */
 final class ErrorAnswers {
 
     private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class); // the server's log, as before
@@ -30,11 +33,16 @@ final class ErrorAnswers {
         send(ctx, problem);
     }
 
-    /** {"detail": …} with the status, and Retry-After where trying again later can help. */
+    /** {"detail": …} (or {"error": …} under /v2) with the status, and Retry-After where trying again later can help. */
     static void send(Context ctx, Problem problem) {
         if (problem.isRetryable()) {
             ctx.header("Retry-After", Problem.RETRY_AFTER_SECONDS);
         }
-        ctx.status(problem.status()).json(Map.of("detail", problem.detail()));
+        ctx.status(problem.status()).json(Map.of(errorField(ctx.path()), problem.detail()));
+    }
+
+    /** The field that carries an error's words on this path: the Open Inference Protocol's {@code error} under /v2. */
+    static String errorField(String path) {
+        return path.equals("/v2") || path.startsWith("/v2/") ? "error" : "detail";
     }
 }

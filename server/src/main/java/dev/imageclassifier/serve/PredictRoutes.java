@@ -64,6 +64,7 @@ final class PredictRoutes {
                 return;
             }
             Prediction prediction = drain.await(classifier.trySubmit(upload.bytes(), deadline), deadline);
+            Tracing.recordPrediction(prediction);
             ctx.json(PredictionJson.of(prediction, topK, start).by(lease));
         }
     }
@@ -110,6 +111,7 @@ final class PredictRoutes {
                 String name = files.get(i).filename();
                 try {
                     Prediction prediction = drain.await(pending.get(i), deadline);
+                    Tracing.recordPrediction(prediction);
                     results.add(BatchItemJson.success(name, PredictionJson.of(prediction, topK, start).by(lease)));
                 } catch (Exception e) {
                     if (drain.isCutOff()) {

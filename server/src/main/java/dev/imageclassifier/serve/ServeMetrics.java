@@ -90,6 +90,13 @@ public final class ServeMetrics implements AutoCloseable {
                 .tag("reason", reason).register(registry).increment();
     }
 
+    /** Counts a request refused for its token before the routes saw it (401: none or a wrong one; 403: admin routes off). */
+    public void refusedAccess(int status) {
+        io.micrometer.core.instrument.Counter.builder("http.server.requests.refused.access")
+                .description("Requests refused by the bearer-token check: 401 without a valid token, 403 for admin routes with no token configured")
+                .tag("status", Integer.toString(status)).register(registry).increment();
+    }
+
     private static String withoutTrailingSlash(String path) {
         return path.length() > 1 && path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
     }

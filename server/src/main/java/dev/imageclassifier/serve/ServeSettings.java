@@ -21,10 +21,11 @@ import java.time.Duration;
  * @param connections      how many connections are held, and how long their request headers may take
  * @param models           the models served (named files, a model repository), the default one, how often files are
  *                         checked for replacement; the constructors without it serve {@code model} alone
+ * @param access           bearer tokens and the routes open without one; the constructors without it have none
  */
 public record ServeSettings(String host, int port, Path model, long maxBodyBytes, int maxBatchFiles, Duration requestTimeout,
                             Duration shutdownTimeout, ClassifierOptions classifier, ReceiveLimits receiving,
-                            ConnectionLimits connections, ModelSources models) {
+                            ConnectionLimits connections, ModelSources models, ApiAccess access) {
 
     public static final String DEFAULT_HOST = "0.0.0.0";
     public static final int DEFAULT_PORT = 8000;
@@ -110,6 +111,15 @@ public record ServeSettings(String host, int port, Path model, long maxBodyBytes
         require(maxBatchFiles > 0, "files per batch request must be positive");
         require(requestTimeout.toMillis() > 0, "request timeout must be positive");
         require(!shutdownTimeout.isNegative(), "shutdown timeout must not be negative");
+        java.util.Objects.requireNonNull(access, "access");
+    }
+
+    /** Settings with no tokens ({@link ApiAccess#open()}). */
+    public ServeSettings(String host, int port, Path model, long maxBodyBytes, int maxBatchFiles, Duration requestTimeout,
+                         Duration shutdownTimeout, ClassifierOptions classifier, ReceiveLimits receiving, ConnectionLimits connections,
+                         ModelSources models) {
+        this(host, port, model, maxBodyBytes, maxBatchFiles, requestTimeout, shutdownTimeout, classifier, receiving, connections,
+                models, ApiAccess.open());
     }
 
     /** Settings serving {@code model} alone, named after its stem. */
@@ -140,23 +150,27 @@ public record ServeSettings(String host, int port, Path model, long maxBodyBytes
     }
 
     public ServeSettings withAddress(String newHost, int newPort) {
-        return new ServeSettings(newHost, newPort, model, maxBodyBytes, maxBatchFiles, requestTimeout, shutdownTimeout, classifier, receiving, connections, models);
+        return new ServeSettings(newHost, newPort, model, maxBodyBytes, maxBatchFiles, requestTimeout, shutdownTimeout, classifier, receiving, connections, models, access);
     }
 
     public ServeSettings withClassifier(ClassifierOptions newClassifier) {
-        return new ServeSettings(host, port, model, maxBodyBytes, maxBatchFiles, requestTimeout, shutdownTimeout, newClassifier, receiving, connections, models);
+        return new ServeSettings(host, port, model, maxBodyBytes, maxBatchFiles, requestTimeout, shutdownTimeout, newClassifier, receiving, connections, models, access);
     }
 
     public ServeSettings withReceiving(ReceiveLimits newReceiving) {
-        return new ServeSettings(host, port, model, maxBodyBytes, maxBatchFiles, requestTimeout, shutdownTimeout, classifier, newReceiving, connections, models);
+        return new ServeSettings(host, port, model, maxBodyBytes, maxBatchFiles, requestTimeout, shutdownTimeout, classifier, newReceiving, connections, models, access);
     }
 
     public ServeSettings withConnections(ConnectionLimits newConnections) {
-        return new ServeSettings(host, port, model, maxBodyBytes, maxBatchFiles, requestTimeout, shutdownTimeout, classifier, receiving, newConnections, models);
+        return new ServeSettings(host, port, model, maxBodyBytes, maxBatchFiles, requestTimeout, shutdownTimeout, classifier, receiving, newConnections, models, access);
     }
 
     public ServeSettings withModels(ModelSources newModels) {
-        return new ServeSettings(host, port, model, maxBodyBytes, maxBatchFiles, requestTimeout, shutdownTimeout, classifier, receiving, connections, newModels);
+        return new ServeSettings(host, port, model, maxBodyBytes, maxBatchFiles, requestTimeout, shutdownTimeout, classifier, receiving, connections, newModels, access);
+    }
+
+    public ServeSettings withAccess(ApiAccess newAccess) {
+        return new ServeSettings(host, port, model, maxBodyBytes, maxBatchFiles, requestTimeout, shutdownTimeout, classifier, receiving, connections, models, newAccess);
     }
 
     private static void require(boolean condition, String message) {

@@ -49,8 +49,11 @@ final class Uploads {
         this.maxBodyBytes = maxBodyBytes;
     }
 
-    /** The files of one form field; at least one, at most {@code maxFiles}. */
+    /** The files of one form field; at least one, at most {@code maxFiles}. A single file may come as JSON ({@link JsonImage}). */
     List<Upload> read(Context ctx, String field, int maxFiles) {
+        if (maxFiles == 1 && JsonImage.isJson(ctx)) {
+            return List.of(JsonImage.read(ctx)); // {"image": "<base64>"}, for clients that cannot send multipart
+        }
         long declared = ctx.req().getContentLengthLong();
         if (!ctx.isMultipartFormData()) {
             String type = ctx.contentType();

@@ -53,9 +53,14 @@ class ModelReloadTest {
         second = TestServer.secondModel();
     }
 
+    /** The admin routes always need a token: these servers lock only them (every other route is open). */
+    static final String ADMIN_TOKEN = "reload-test-admin-token";
+
     static TestServer serve(Path file, Duration poll) {
         return TestServer.start(settings -> ServeSettings.defaults(file).withAddress("127.0.0.1", 0)
-                .withModels(ModelSources.file(file).withPollInterval(poll)));
+                .withModels(ModelSources.file(file).withPollInterval(poll))
+                .withAccess(new ApiAccess(AccessTokens.parse(ADMIN_TOKEN), List.of("/predict*", "/model*", "/report*", "/health",
+                        "/livez", "/readyz", "/metrics"))));
     }
 
     /** As train writes a model: a temporary file renamed over the old one. */
@@ -68,7 +73,8 @@ class ModelReloadTest {
     }
 
     static HttpResponse<String> reload(TestServer api, String name) {
-        return api.send(HttpRequest.newBuilder(api.uri("/admin/models/" + name + "/reload")).POST(HttpRequest.BodyPublishers.noBody()));
+        return api.send(HttpRequest.newBuilder(api.uri("/admin/models/" + name + "/reload")).header("Authorization", "Bearer " + ADMIN_TOKEN)
+                .POST(HttpRequest.BodyPublishers.noBody()));
     }
 
     @Test

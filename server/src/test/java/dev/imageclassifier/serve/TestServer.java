@@ -72,6 +72,11 @@ final class TestServer implements AutoCloseable {
         return new TestServer(ApiServer.start(customize.apply(ServeSettings.defaults(model()).withAddress("127.0.0.1", 0))));
     }
 
+    /** A client for a server started otherwise. */
+    static TestServer wrap(ApiServer server) {
+        return new TestServer(server);
+    }
+
     /** A server for another classifier file, e.g. the committed trained one. */
     static TestServer serving(Path classifier) {
         return new TestServer(ApiServer.start(ServeSettings.defaults(classifier).withAddress("127.0.0.1", 0)));
