@@ -46,6 +46,41 @@ public record ModelSpeed(double batch1Millis, int batchSize, double imagesPerSec
     }
 
     /**
+     * How long this library takes from an encoded image to the model input of {@code model} (format sniffing,
+     * decoding, resizing, normalising: what the server reports as {@code timing_ms.preprocess}) on this thread,
+     * the way {@link ImageClassifier} does it, {@code --exact-preprocessing} included.
+     *
+     * @param model   a classifier file (its metadata says the preprocessing)
+     * @param images  encoded images, each measured on its own
+     * @param repeats timed runs per image, after as many untimed ones
+     * @return the median milliseconds of each image, in order
+     * @throws InvalidModelException when the file is not a classifier
+     * @throws InvalidImageException when an image cannot be decoded
+     */
+    public static double[] preprocessMillis(Path model, java.util.List<byte[]> images, int repeats)
+            throws InvalidModelException, InvalidImageException {
+        Preprocessor preprocessor;
+        try (ClassifierModel classifier = ClassifierModel.load(model, ClassifierOptions.defaults().runtime())) {
+            preprocessor = new Preprocessor(classifier.metadata().preprocessing());
+        }
+        ImageDecoder decoder = new ImageDecoder();
+        double[] medians = new double[images.size()];
+        long[] nanos = new long[repeats];
+        for (int i = 0; i < medians.length; i++) {
+            for (int run = -repeats; run < repeats; run++) {
+                long start = System.nanoTime();
+                decoder.tensor(images.get(i), preprocessor);
+                if (run >= 0) {
+                    nanos[run] = System.nanoTime() - start;
+                }
+            }
+            java.util.Arrays.sort(nanos);
+            medians[i] = nanos[repeats / 2] / 1e6;
+        }
+        return medians;
+    }
+
+    /**
      * Writes a classifier made of {@code backbone} and an untrained random head over {@code classes} numbered
      * labels: for measuring speed and memory on a backbone you have not trained on (its answers are meaningless).
      *
