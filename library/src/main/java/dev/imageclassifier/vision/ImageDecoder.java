@@ -23,12 +23,14 @@ import java.util.function.Function;
  * header before any pixel is decoded, EXIF orientation applied, grayscale / palette / 16-bit / alpha /
  * CMYK (via the TwelveMonkeys plug-ins) all brought to 8-bit-range RGB. Nothing touches the disk.
  *
- * <p>An image much larger than its use needs is decoded smaller: a JPEG at 1/2, 1/4 or 1/8 scale in the
- * DCT domain by libjpeg-turbo when the system has it ({@link TurboJpeg}), any format by the reader's
- * source subsampling otherwise; never below {@link Preprocessor#MIN_OVERSAMPLING} times what the
- * preprocessing reads. Images that small already, and every image when {@code exact} is set
- * ({@code --exact-preprocessing}, {@value #EXACT_VARIABLE}), take the full-size path, whose tensors are
- * bit for bit those of earlier versions.
+ * <p>Every JPEG goes through libjpeg-turbo when the system has it ({@link TurboJpeg}): at full size it gives
+ * ImageIO's pixels exactly, several times faster. An image larger than its use needs is decoded smaller: for
+ * the model input ({@link #tensor}), a JPEG at the smallest DCT scale (1/2, 1/4, 1/8) that still leaves the
+ * model's input size, and resized and normalised in one pass ({@link Preprocessor#toTensorFast}); other
+ * formats, and JPEGs without libjpeg-turbo, by the reader's source subsampling, never below
+ * {@link Preprocessor#MIN_OVERSAMPLING} times what the preprocessing reads. Every image when {@code exact} is
+ * set ({@code --exact-preprocessing}, {@value #EXACT_VARIABLE}) takes the full-size ImageIO path, whose
+ * tensors are bit for bit those of earlier versions.
  */
 public final class ImageDecoder {
 
@@ -194,7 +196,11 @@ public final class ImageDecoder {
                 int denominator = dctDenominator(limit(reduction, header.width(), header.height(), orientation));
                 long cost = DecodeCost.ofTurboJpeg(bytes, header, denominator, orientation, floats);
                 try (DecodeBudget.Reservation held = budget.reserve(cost, header.width() + "×" + header.height())) {
-                    return use.apply(jpeg.decode(header, denominator).oriented(orientation));
+                    ByteRaster pixels = jpeg.decode(header, denominator);
+                    if (!header.gray()) {
+                        pixels = EmbeddedProfile.of(bytes).map(pixels::toSrgb).orElse(pixels);
+                    }
+                    return use.apply(pixels.oriented(orientation));
                 }
             } catch (TurboJpeg.Failure e) {
                 // CMYK, corrupt or truncated: the pure-Java decoder reads it, or says precisely what is wrong.

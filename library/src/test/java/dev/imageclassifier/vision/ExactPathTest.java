@@ -1,6 +1,10 @@
 package dev.imageclassifier.vision;
 
+import dev.imageclassifier.Device;
 import dev.imageclassifier.TestModels;
+import dev.imageclassifier.inference.TensorBatch;
+import dev.imageclassifier.model.ClassifierModel;
+import dev.imageclassifier.model.RuntimeOptions;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -33,7 +37,7 @@ class ExactPathTest {
 
     /**
      * Bound on |fast - exact| for an image decoded at full size, in normalised units (one grey level is about
-     * 0.017 of them): the two resampling orders add the same products in another order. Measured: 1.9e-6.
+     * 0.017 of them): the two resampling orders add the same products in another order. Measured: 1.4e-6 (0.0001 grey levels); 1,190 of the 1,736 images bit for bit.
      */
     static final double FULL_SIZE_BOUND = 1e-5;
 
@@ -74,14 +78,56 @@ class ExactPathTest {
     }
 
     @Test
-    void theExactSwitchKeepsEveryPhotoBitForBitWhateverItsSize() throws Exception {
+    void theExactSwitchKeepsEveryPhotoBitForBitWhateverItsSizeAndTheFastPathClassifiesThemAlike() throws Exception {
         ImageDecoder exact = new ImageDecoder(ImageDecoder.DEFAULT_MAX_PIXELS, DecodeBudget.PROCESS, true);
+        ImageDecoder fast = new ImageDecoder(ImageDecoder.DEFAULT_MAX_PIXELS, DecodeBudget.PROCESS, false);
         Map<String, String> expected = expected("photos/");
         assertThat(expected).hasSizeGreaterThan(60).containsKey("photos/mobile/HMD_Nokia_8.3_5G.jpg");
-        for (Map.Entry<String, String> photo : expected.entrySet()) {
-            byte[] bytes = Files.readAllBytes(DATASETS.resolve(photo.getKey()));
-            assertThat(hash(exact.tensor(bytes, preprocessor))).as(photo.getKey()).isEqualTo(photo.getValue());
+        int agree = 0;
+        double worstMean = 0;
+        try (ClassifierModel classifier = ClassifierModel.load(COMMITTED_MODEL, new RuntimeOptions(1, Device.CPU))) {
+            Preprocessor served = new Preprocessor(classifier.metadata().preprocessing());
+            TensorBatch batch = new TensorBatch(2, served.settings().rowShape());
+            for (Map.Entry<String, String> photo : expected.entrySet()) {
+                byte[] bytes = Files.readAllBytes(DATASETS.resolve(photo.getKey()));
+                assertThat(hash(exact.tensor(bytes, preprocessor))).as(photo.getKey()).isEqualTo(photo.getValue());
+                float[] exactTensor = exact.tensor(bytes, served);
+                float[] fastTensor = fast.tensor(bytes, served);
+                worstMean = Math.max(worstMean, meanAbsoluteDifference(fastTensor, exactTensor));
+                batch.clear();
+                batch.add(exactTensor);
+                batch.add(fastTensor);
+                float[][] scores = classifier.run(batch);
+                agree += argmax(scores[0]) == argmax(scores[1]) ? 1 : 0;
+            }
         }
+        // Photos of up to 9 MP, reduced by DCT scaling (1/2 to 1/8) on the fast path; those with Apple's "Generic RGB"
+        // profile converted to sRGB as the JDK decoder does. Measured: worst mean 0.053 (a 640×480 photo at 1/2), 53 of 64
+        // agree. Most of these photos show nothing of Caltech-101's classes, so their top class is often a near-tie; on
+        // Caltech images made 12 MP the agreement is 96.5 % (docs/benchmarks.md).
+        assertThat(worstMean).as("worst mean |fast - exact| of a photo, normalised units").isLessThan(PHOTO_MEAN_BOUND);
+        assertThat((double) agree / expected.size()).as("top-1 agreement with the exact path").isGreaterThanOrEqualTo(0.75);
+    }
+
+    /** Bound on the mean |fast - exact| of a reduced photo, normalised units (0.0175 is about a grey level). */
+    static final double PHOTO_MEAN_BOUND = 0.08;
+
+    private static final Path COMMITTED_MODEL = Path.of("model", "classifier.onnx").toAbsolutePath();
+
+    static double meanAbsoluteDifference(float[] a, float[] b) {
+        double sum = 0;
+        for (int i = 0; i < a.length; i++) {
+            sum += Math.abs(a[i] - b[i]);
+        }
+        return sum / a.length;
+    }
+
+    private static int argmax(float[] values) {
+        int best = 0;
+        for (int i = 1; i < values.length; i++) {
+            best = values[i] > values[best] ? i : best;
+        }
+        return best;
     }
 
     /**

@@ -1,0 +1,83 @@
+package dev.imageclassifier.vision;
+
+import com.twelvemonkeys.imageio.color.ColorSpaces;
+import com.twelvemonkeys.imageio.metadata.jpeg.JPEG;
+import com.twelvemonkeys.imageio.metadata.jpeg.JPEGSegment;
+import com.twelvemonkeys.imageio.metadata.jpeg.JPEGSegmentUtil;
+import com.twelvemonkeys.imageio.stream.ByteArrayImageInputStream;
+
+import java.awt.color.ColorSpace;
+import java.awt.color.ICC_ColorSpace;
+import java.awt.color.ICC_Profile;
+import java.awt.image.ColorConvertOp;
+import java.awt.image.DataBufferByte;
+import java.awt.image.PixelInterleavedSampleModel;
+import java.awt.image.Raster;
+import java.awt.image.WritableRaster;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.awt.image.DataBuffer;
+
+/**
+ * A JPEG's embedded ICC colour profile, when it is an RGB one other than sRGB (Apple's "Generic RGB", Display
+ * P3, Adobe RGB): the JDK decoder (through the TwelveMonkeys reader) converts such pixels to sRGB, libjpeg-turbo
+ * does not, so the fast path converts its (already reduced) raster the same way. sRGB profiles, by far the most
+ * common, cost nothing.
+ */
+final class EmbeddedProfile {
+
+    private static final String ICC_IDENTIFIER = "ICC_PROFILE";
+
+    private EmbeddedProfile() {
+    }
+
+    /** The colour space to convert from, or empty for none, sRGB, a gray or a broken profile. */
+    static Optional<ICC_ColorSpace> of(byte[] jpeg) {
+        try (ByteArrayImageInputStream input = new ByteArrayImageInputStream(jpeg)) {
+            List<JPEGSegment> segments = JPEGSegmentUtil.readSegments(input, JPEG.APP2, ICC_IDENTIFIER);
+            if (segments.isEmpty()) {
+                return Optional.empty();
+            }
+            ByteArrayOutputStream profile = new ByteArrayOutputStream();
+            List<byte[]> chunks = new java.util.ArrayList<>();
+            for (JPEGSegment segment : segments) {
+                try (InputStream data = segment.data()) {
+                    chunks.add(data.readAllBytes());
+                }
+            }
+            // Each chunk: its sequence number, the chunk count, then its part of the profile.
+            chunks.sort(Comparator.comparingInt(chunk -> chunk.length > 0 ? chunk[0] & 0xFF : 0));
+            for (byte[] chunk : chunks) {
+                if (chunk.length > 2) {
+                    profile.write(chunk, 2, chunk.length - 2);
+                }
+            }
+            ICC_Profile icc = ICC_Profile.getInstance(profile.toByteArray());
+            if (icc.getColorSpaceType() != ColorSpace.TYPE_RGB || ColorSpaces.isCS_sRGB(icc)) {
+                return Optional.empty();
+            }
+            return Optional.of(ColorSpaces.createColorSpace(icc));
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty(); // a broken profile: the pixels as they are, as the JDK decoder does
+        }
+    }
+
+    /** {@code rgb} (packed RGB) converted from {@code space} to sRGB. */
+    static ByteRaster toSrgb(ByteRaster rgb, ICC_ColorSpace space) {
+        int w = rgb.width();
+        int h = rgb.height();
+        WritableRaster source = raster(rgb.data(), w, h);
+        byte[] converted = new byte[rgb.data().length];
+        new ColorConvertOp(space, ColorSpace.getInstance(ColorSpace.CS_sRGB), null).filter((Raster) source, raster(converted, w, h));
+        return ByteRaster.rgb(w, h, converted);
+    }
+
+    private static WritableRaster raster(byte[] data, int w, int h) {
+        return Raster.createWritableRaster(new PixelInterleavedSampleModel(DataBuffer.TYPE_BYTE, w, h, 3, 3 * w, new int[] {0, 1, 2}),
+                new DataBufferByte(data, data.length), null);
+    }
+}
