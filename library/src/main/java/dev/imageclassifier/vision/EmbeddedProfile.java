@@ -15,9 +15,13 @@ import java.awt.image.PixelInterleavedSampleModel;
 import java.awt.image.Raster;
 import java.awt.image.WritableRaster;
 import java.io.ByteArrayOutputStream;
+import java.util.ArrayList;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.Optional;
 import java.awt.image.DataBuffer;
@@ -31,19 +35,30 @@ import java.awt.image.DataBuffer;
 final class EmbeddedProfile {
 
     private static final String ICC_IDENTIFIER = "ICC_PROFILE";
+    /**
+     * Conversions of the profiles seen last, by their bytes: parsing a profile and preparing its transform cost
+     * milliseconds, and uploads repeat a handful of profiles (each camera maker's sRGB, Display P3).
+     */
+    private static final Map<ByteBuffer, Optional<ColorConvertOp>> RECENT = java.util.Collections.synchronizedMap(
+            new LinkedHashMap<>(16, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<ByteBuffer, Optional<ColorConvertOp>> eldest) {
+                    return size() > 16;
+                }
+            });
 
     private EmbeddedProfile() {
     }
 
-    /** The colour space to convert from, or empty for none, sRGB, a gray or a broken profile. */
-    static Optional<ICC_ColorSpace> of(byte[] jpeg) {
+    /** The conversion to sRGB, or empty for no profile, sRGB, a gray or a broken profile. */
+    static Optional<ColorConvertOp> of(byte[] jpeg) {
         try (ByteArrayImageInputStream input = new ByteArrayImageInputStream(jpeg)) {
             List<JPEGSegment> segments = JPEGSegmentUtil.readSegments(input, JPEG.APP2, ICC_IDENTIFIER);
             if (segments.isEmpty()) {
                 return Optional.empty();
             }
             ByteArrayOutputStream profile = new ByteArrayOutputStream();
-            List<byte[]> chunks = new java.util.ArrayList<>();
+            List<byte[]> chunks = new ArrayList<>();
             for (JPEGSegment segment : segments) {
                 try (InputStream data = segment.data()) {
                     chunks.add(data.readAllBytes());
@@ -56,23 +71,34 @@ final class EmbeddedProfile {
                     profile.write(chunk, 2, chunk.length - 2);
                 }
             }
-            ICC_Profile icc = ICC_Profile.getInstance(profile.toByteArray());
-            if (icc.getColorSpaceType() != ColorSpace.TYPE_RGB || ColorSpaces.isCS_sRGB(icc)) {
-                return Optional.empty();
-            }
-            return Optional.of(ColorSpaces.createColorSpace(icc));
+            return RECENT.computeIfAbsent(ByteBuffer.wrap(profile.toByteArray()), EmbeddedProfile::conversion);
         } catch (IOException | RuntimeException e) {
             return Optional.empty(); // a broken profile: the pixels as they are, as the JDK decoder does
         }
     }
 
-    /** {@code rgb} (packed RGB) converted from {@code space} to sRGB. */
-    static ByteRaster toSrgb(ByteRaster rgb, ICC_ColorSpace space) {
+    private static Optional<ColorConvertOp> conversion(ByteBuffer bytes) {
+        try {
+            ICC_Profile icc = ICC_Profile.getInstance(bytes.array());
+            if (icc.getColorSpaceType() != ColorSpace.TYPE_RGB || ColorSpaces.isCS_sRGB(icc)) {
+                return Optional.empty();
+            }
+            ICC_ColorSpace space = ColorSpaces.createColorSpace(icc);
+            return Optional.of(new ColorConvertOp(space, ColorSpace.getInstance(ColorSpace.CS_sRGB), null));
+        } catch (RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** {@code rgb} (packed RGB) converted to sRGB by {@code conversion} (one at a time: it keeps its transform). */
+    static ByteRaster toSrgb(ByteRaster rgb, ColorConvertOp conversion) {
         int w = rgb.width();
         int h = rgb.height();
         WritableRaster source = raster(rgb.data(), w, h);
         byte[] converted = new byte[rgb.data().length];
-        new ColorConvertOp(space, ColorSpace.getInstance(ColorSpace.CS_sRGB), null).filter((Raster) source, raster(converted, w, h));
+        synchronized (conversion) {
+            conversion.filter((Raster) source, raster(converted, w, h));
+        }
         return ByteRaster.rgb(w, h, converted);
     }
 

@@ -28,6 +28,19 @@ final class TensorResampler {
             Resampler.resizeInto(src, box.x0(), box.y0(), box.x1(), box.y1(), outWidth, outHeight, out, scale, shift);
             return out;
         }
+        return verticalFirst(src, box, horizontal, vertical, scale, shift);
+    }
+
+    /** {@link #resize} with the vertical pass first, whatever it costs (for comparisons). */
+    static float[] resizeVerticalFirst(ByteRaster src, Preprocessor.Box box, float[] scale, float[] shift) {
+        return verticalFirst(src, box, Resampler.Coefficients.of(src.width(), box.x0(), box.x1(), box.outWidth()),
+                Resampler.Coefficients.of(src.height(), box.y0(), box.y1(), box.outHeight()), scale, shift);
+    }
+
+    private static float[] verticalFirst(ByteRaster src, Preprocessor.Box box, Resampler.Coefficients horizontal,
+                                         Resampler.Coefficients vertical, float[] scale, float[] shift) {
+        int outWidth = box.outWidth();
+        int outHeight = box.outHeight();
         int ps = src.pixelStride();
         // Only the columns some horizontal tap reads.
         int firstColumn = horizontal.start[0];

@@ -80,6 +80,35 @@ final class TurboJpeg {
     }
 
     /**
+     * Native memory kept by each thread for the JPEG (index 0) and its pixels (1), reused from image to image up
+     * to {@link #KEPT_BYTES} each: a fresh multi-megabyte allocation is an mmap, page faults and an munmap per image.
+     */
+    private static final ThreadLocal<Memory[]> KEPT = ThreadLocal.withInitial(() -> new Memory[2]);
+    private static final long KEPT_BYTES = 16L << 20;
+
+    /** At least {@code bytes} of native memory: this thread's kept buffer {@code slot} when it is large enough. */
+    private static Memory buffer(int slot, long bytes) {
+        Memory[] kept = KEPT.get();
+        if (kept[slot] != null && kept[slot].size() >= bytes) {
+            return kept[slot];
+        }
+        Memory fresh = new Memory(Math.max(bytes, 1));
+        if (bytes <= KEPT_BYTES) {
+            if (kept[slot] != null) {
+                kept[slot].close();
+            }
+            kept[slot] = fresh;
+        }
+        return fresh;
+    }
+
+    private static void done(int slot, Memory buffer) {
+        if (KEPT.get()[slot] != buffer) {
+            buffer.close();
+        }
+    }
+
+    /**
      * One JPEG being decoded: its bytes copied once into native memory and one decompressor, shared by
      * {@link #header()} and {@link #decode} (instead of a copy and a decompressor for each call).
      */
@@ -89,12 +118,12 @@ final class TurboJpeg {
         private final Pointer handle;
 
         private Decompression(byte[] bytes) throws Failure {
-            this.jpeg = new Memory(bytes.length);
+            this.jpeg = buffer(0, bytes.length);
             jpeg.write(0, bytes, 0, bytes.length);
             this.size = new NativeLong(bytes.length);
             Pointer opened = tjInitDecompress();
             if (opened == null) {
-                jpeg.close();
+                done(0, jpeg);
                 throw new Failure("tjInitDecompress failed");
             }
             this.handle = opened;
@@ -124,14 +153,20 @@ final class TurboJpeg {
             int width = scaled(header.width(), denominator);
             int height = scaled(header.height(), denominator);
             byte[] pixels = new byte[width * height * (header.gray() ? 1 : 3)];
-            int status = tjDecompress2(handle, jpeg, size, pixels, width, 0, height, header.gray() ? PF_GRAY : PF_RGB, 0);
-            if (status != 0) {
-                String message = tjGetErrorStr2(handle);
-                String lower = message.toLowerCase(Locale.ROOT);
-                boolean cut = lower.contains("premature end") || lower.contains("truncat") || lower.contains("corrupt");
-                if (tjGetErrorCode(handle) != ERROR_WARNING || cut) {
-                    throw new Failure(message);
+            Memory decoded = buffer(1, pixels.length);
+            try {
+                int status = tjDecompress2(handle, jpeg, size, decoded, width, 0, height, header.gray() ? PF_GRAY : PF_RGB, 0);
+                if (status != 0) {
+                    String message = tjGetErrorStr2(handle);
+                    String lower = message.toLowerCase(Locale.ROOT);
+                    boolean cut = lower.contains("premature end") || lower.contains("truncat") || lower.contains("corrupt");
+                    if (tjGetErrorCode(handle) != ERROR_WARNING || cut) {
+                        throw new Failure(message);
+                    }
                 }
+                decoded.read(0, pixels, 0, pixels.length);
+            } finally {
+                done(1, decoded);
             }
             return header.gray() ? ByteRaster.gray(width, height, pixels) : ByteRaster.rgb(width, height, pixels);
         }
@@ -139,7 +174,7 @@ final class TurboJpeg {
         @Override
         public void close() {
             tjDestroy(handle);
-            jpeg.close();
+            done(0, jpeg);
         }
     }
 
@@ -158,7 +193,7 @@ final class TurboJpeg {
     private static native int tjDecompressHeader3(Pointer handle, Pointer jpeg, NativeLong size, int[] width, int[] height,
                                                   int[] subsampling, int[] colorspace);
 
-    private static native int tjDecompress2(Pointer handle, Pointer jpeg, NativeLong size, byte[] destination, int width,
+    private static native int tjDecompress2(Pointer handle, Pointer jpeg, NativeLong size, Pointer destination, int width,
                                             int pitch, int height, int pixelFormat, int flags);
 
     private static native int tjDestroy(Pointer handle);
