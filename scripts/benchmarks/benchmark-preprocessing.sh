@@ -50,10 +50,10 @@ serve_and_measure() { # serve_and_measure NAME JAR
   measure library java "${JVM[@]}" -cp "$CP" dev.imageclassifier.benchmarks.PreprocessingSpeed "$MODEL"
   measure_exact
   measure pillow $PY scripts/benchmarks/pillow_preprocess.py pillow "$FRAMING"
-  serve_and_measure server cli/target/image-classifier.jar
+  serve_and_measure server "${AFTER_JAR:-cli/target/image-classifier.jar}"
   [ -n "${BEFORE_JAR:-}" ] && serve_and_measure server-before "$BEFORE_JAR"
 } 2> >(grep -v "^SLF4J" >&2) > "$WORK/times.txt"
-ORT=$(java -cp cli/target/image-classifier.jar scripts/benchmarks/OrtAloneSpeed.java nospin "$MODEL" 2>/dev/null | tail -2)
+ORT=$(java -cp "${AFTER_JAR:-cli/target/image-classifier.jar}" scripts/benchmarks/OrtAloneSpeed.java nospin "$MODEL" 2>/dev/null | tail -2)
 
 echo "== $(date -u +%F) $(nproc) cores, model $MODEL (framing $FRAMING), median ms per image; photos: sum over ${#PHOTOS[@]} files"
 awk '{t[$1" "$2] += $3; names[$1] = 1}
