@@ -10,6 +10,8 @@ import dev.imageclassifier.vision.Preprocessor;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
 
 /**
  * A classifier file's speed in ONNX Runtime alone, in this process, with the runtime settings
@@ -57,7 +59,7 @@ public record ModelSpeed(double batch1Millis, int batchSize, double imagesPerSec
      * @throws InvalidModelException when the file is not a classifier
      * @throws InvalidImageException when an image cannot be decoded
      */
-    public static double[] preprocessMillis(Path model, java.util.List<byte[]> images, int repeats)
+    public static double[] preprocessMillis(Path model, List<byte[]> images, int repeats)
             throws InvalidModelException, InvalidImageException {
         Preprocessor preprocessor;
         try (ClassifierModel classifier = ClassifierModel.load(model, ClassifierOptions.defaults().runtime())) {
@@ -74,7 +76,7 @@ public record ModelSpeed(double batch1Millis, int batchSize, double imagesPerSec
                     nanos[run] = System.nanoTime() - start;
                 }
             }
-            java.util.Arrays.sort(nanos);
+            Arrays.sort(nanos);
             medians[i] = nanos[repeats / 2] / 1e6;
         }
         return medians;
