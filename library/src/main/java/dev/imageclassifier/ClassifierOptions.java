@@ -39,8 +39,9 @@ public record ClassifierOptions(int threads, Device device, long maxPixels, int 
 
     /**
      * Environment variable that, set to {@code true}, makes every image be decoded at full size before resizing
-     * (bit for bit as earlier versions; slower on large photos). By default an image more than twice as large as
-     * the model input is decoded at a reduced JPEG scale.
+     * by the JDK decoder and resized as earlier versions did, bit for bit (slower). By default JPEGs are decoded by
+     * libjpeg-turbo when the system has it, at the smallest DCT scale that leaves the model's input size, and
+     * resized and normalised in one pass (equal up to float rounding).
      */
     public static final String EXACT_PREPROCESSING_VARIABLE = ImageDecoder.EXACT_VARIABLE;
 

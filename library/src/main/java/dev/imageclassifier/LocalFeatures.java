@@ -73,10 +73,13 @@ final class LocalFeatures implements FeatureSource {
         };
     }
 
-    /** The cache of this backbone, cut and arithmetic (int8 kernels differ between CPUs), and preprocessing. */
+    /**
+     * The cache of this backbone, cut and arithmetic (int8 kernels differ between CPUs), preprocessing, and
+     * decoding path (the exact path, or the fast path through libjpeg-turbo or pure Java: their tensors differ).
+     */
     private FeatureCache cache(Preprocessing preprocessing) {
         return cacheDir == null ? FeatureCache.disabled()
                 : new FeatureCache(cacheDir, backbone.sha256(), backbone.featureSource() + Int8Arithmetic.cacheTag()
-                        + (ImageDecoder.exactRequested() ? ",exact-decode" : ""), preprocessing);
+                        + new ImageDecoder().pathTag(), preprocessing);
     }
 }

@@ -10,6 +10,8 @@ import dev.imageclassifier.vision.Preprocessor;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
 
 /**
  * A classifier file's speed in ONNX Runtime alone, in this process, with the runtime settings
@@ -43,6 +45,41 @@ public record ModelSpeed(double batch1Millis, int batchSize, double imagesPerSec
         } catch (ai.onnxruntime.OrtException e) {
             throw new InferenceException("ONNX Runtime failed while measuring: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * How long this library takes from an encoded image to the model input of {@code model} (format sniffing,
+     * decoding, resizing, normalising: what the server reports as {@code timing_ms.preprocess}) on this thread,
+     * the way {@link ImageClassifier} does it, {@code --exact-preprocessing} included.
+     *
+     * @param model   a classifier file (its metadata says the preprocessing)
+     * @param images  encoded images, each measured on its own
+     * @param repeats timed runs per image, after as many untimed ones
+     * @return the median milliseconds of each image, in order
+     * @throws InvalidModelException when the file is not a classifier
+     * @throws InvalidImageException when an image cannot be decoded
+     */
+    public static double[] preprocessMillis(Path model, List<byte[]> images, int repeats)
+            throws InvalidModelException, InvalidImageException {
+        Preprocessor preprocessor;
+        try (ClassifierModel classifier = ClassifierModel.load(model, ClassifierOptions.defaults().runtime())) {
+            preprocessor = new Preprocessor(classifier.metadata().preprocessing());
+        }
+        ImageDecoder decoder = new ImageDecoder();
+        double[] medians = new double[images.size()];
+        long[] nanos = new long[repeats];
+        for (int i = 0; i < medians.length; i++) {
+            for (int run = -repeats; run < repeats; run++) {
+                long start = System.nanoTime();
+                decoder.tensor(images.get(i), preprocessor);
+                if (run >= 0) {
+                    nanos[run] = System.nanoTime() - start;
+                }
+            }
+            Arrays.sort(nanos);
+            medians[i] = nanos[repeats / 2] / 1e6;
+        }
+        return medians;
     }
 
     /**

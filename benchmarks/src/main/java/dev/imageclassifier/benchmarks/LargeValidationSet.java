@@ -14,7 +14,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * The validation images of a split as phone-sized photos ({@link ModelSpeed#phonePhoto}), with a split manifest
  * of their own, so {@code evaluate}, {@code predict} and feature extraction can be measured on the photos
- * users send: {@code LargeValidationSet data/split.csv OUT [MEGAPIXELS=12]} writes {@code OUT/<same paths>}
+ * users send: {@code LargeValidationSet data/split.csv OUT [MEGAPIXELS=12] [EVERY=1]} writes (every {@code EVERY}-th
+ * validation image only, for a quicker sample) {@code OUT/<same paths>}
  * and {@code OUT/split.csv} (scripts/benchmarks/benchmark-large-photos.sh runs it).
  */
 public final class LargeValidationSet {
@@ -24,13 +25,16 @@ public final class LargeValidationSet {
 
     public static void main(String[] args) throws Exception {
         if (args.length < 2) {
-            System.err.println("usage: LargeValidationSet SPLIT_CSV OUT_DIR [MEGAPIXELS]");
+            System.err.println("usage: LargeValidationSet SPLIT_CSV OUT_DIR [MEGAPIXELS] [EVERY]");
             System.exit(2);
         }
         DatasetSplit split = DatasetSplit.read(Path.of(args[0]));
         Path out = Path.of(args[1]);
         double megapixels = args.length > 2 ? Double.parseDouble(args[2]) : 12;
-        List<DatasetSplit.Image> val = split.images().stream().filter(i -> !i.training()).toList();
+        int every = args.length > 3 ? Integer.parseInt(args[3]) : 1;
+        List<DatasetSplit.Image> allVal = split.images().stream().filter(i -> !i.training()).toList();
+        List<DatasetSplit.Image> val = java.util.stream.IntStream.range(0, allVal.size()).filter(i -> i % every == 0)
+                .mapToObj(allVal::get).toList();
         Map<String, Long> sizes = new ConcurrentHashMap<>();
         AtomicInteger done = new AtomicInteger();
         val.parallelStream().forEach(image -> {

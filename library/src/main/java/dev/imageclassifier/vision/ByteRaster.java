@@ -55,6 +55,11 @@ public record ByteRaster(int width, int height, byte[] data, int pixelStride, in
         return out;
     }
 
+    /** This packed RGB raster converted to sRGB (see {@link EmbeddedProfile}). */
+    ByteRaster toSrgb(java.awt.image.ColorConvertOp conversion) {
+        return EmbeddedProfile.toSrgb(this, conversion);
+    }
+
     /** The raster turned as EXIF orientation 1–8 asks, packed (RGB or gray). */
     public ByteRaster oriented(int orientation) {
         if (orientation <= 1 || orientation > 8) {

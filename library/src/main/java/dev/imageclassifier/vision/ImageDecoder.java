@@ -23,12 +23,14 @@ import java.util.function.Function;
  * header before any pixel is decoded, EXIF orientation applied, grayscale / palette / 16-bit / alpha /
  * CMYK (via the TwelveMonkeys plug-ins) all brought to 8-bit-range RGB. Nothing touches the disk.
  *
- * <p>An image much larger than its use needs is decoded smaller: a JPEG at 1/2, 1/4 or 1/8 scale in the
- * DCT domain by libjpeg-turbo when the system has it ({@link TurboJpeg}), any format by the reader's
- * source subsampling otherwise; never below {@link Preprocessor#MIN_OVERSAMPLING} times what the
- * preprocessing reads. Images that small already, and every image when {@code exact} is set
- * ({@code --exact-preprocessing}, {@value #EXACT_VARIABLE}), take the full-size path, whose tensors are
- * bit for bit those of earlier versions.
+ * <p>Every JPEG goes through libjpeg-turbo when the system has it ({@link TurboJpeg}): at full size it gives
+ * ImageIO's pixels exactly, several times faster. An image larger than its use needs is decoded smaller: for
+ * the model input ({@link #tensor}), a JPEG at the smallest DCT scale (1/2, 1/4, 1/8) that still leaves the
+ * model's input size, and resized and normalised in one pass ({@link Preprocessor#toTensorFast}); other
+ * formats, and JPEGs without libjpeg-turbo, by the reader's source subsampling, never below
+ * {@link Preprocessor#MIN_OVERSAMPLING} times what the preprocessing reads. Every image when {@code exact} is
+ * set ({@code --exact-preprocessing}, {@value #EXACT_VARIABLE}) takes the full-size ImageIO path, whose
+ * tensors are bit for bit those of earlier versions.
  */
 public final class ImageDecoder {
 
@@ -46,14 +48,21 @@ public final class ImageDecoder {
         ImageIO.setUseCache(false);
     }
 
-    /** How many times smaller than {@code width}×{@code height} (as displayed) the caller can take an image. */
+    /**
+     * How many times smaller than {@code width}×{@code height} (as displayed) the caller can take an image:
+     * through libjpeg-turbo's DCT scaling, which averages, and through a reader's point subsampling, which
+     * drops pixels and so needs more of them left.
+     */
     @FunctionalInterface
     private interface Reduction {
         double limit(int width, int height);
 
+        default double pointLimit(int width, int height) {
+            return limit(width, height);
+        }
+
         Reduction NONE = (width, height) -> 1;
     }
-
     private final long maxPixels;
     private final DecodeBudget budget;
     private final boolean exact;
@@ -121,7 +130,32 @@ public final class ImageDecoder {
      * decoder's raster straight into the CHW float tensor, within the {@link DecodeBudget}.
      */
     public float[] tensor(byte[] bytes, Preprocessor preprocessor) throws InvalidImageException {
-        return decode(bytes, preprocessor::maxReduction, false, preprocessor::toTensor);
+        if (exact) {
+            return decode(bytes, Reduction.NONE, false, preprocessor::toTensor);
+        }
+        Reduction reduction = new Reduction() {
+            @Override
+            public double limit(int width, int height) {
+                return preprocessor.maxDctReduction(width, height);
+            }
+
+            @Override
+            public double pointLimit(int width, int height) {
+                return preprocessor.maxReduction(width, height);
+            }
+        };
+        return decode(bytes, reduction, false, preprocessor::toTensorFast);
+    }
+
+    /**
+     * Which decoding and resampling this decoder's {@link #tensor} uses, as a feature-cache tag: features
+     * made along one path are never reused for another.
+     */
+    public String pathTag() {
+        if (exact) {
+            return ",exact-decode";
+        }
+        return nativeJpeg && TurboJpeg.available().isPresent() ? ",fast-v2-turbojpeg" : ",fast-v2-java";
     }
 
     /**
@@ -155,15 +189,18 @@ public final class ImageDecoder {
         int orientation = format == ImageFormat.JPEG ? Orientation.ofJpeg(bytes) : 1;
         Optional<TurboJpeg> turbo = format == ImageFormat.JPEG && !exact && nativeJpeg ? TurboJpeg.available() : Optional.empty();
         if (turbo.isPresent()) {
-            try {
-                TurboJpeg.Header header = turbo.get().header(bytes);
+            try (TurboJpeg.Decompression jpeg = turbo.get().open(bytes)) {
+                TurboJpeg.Header header = jpeg.header();
                 checkPixels(header.width(), header.height());
+                // Every JPEG, reduced or not: at full size libjpeg-turbo gives ImageIO's pixels, several times faster.
                 int denominator = dctDenominator(limit(reduction, header.width(), header.height(), orientation));
-                if (denominator > 1) {
-                    long cost = DecodeCost.ofTurboJpeg(bytes, header, denominator, orientation, floats);
-                    try (DecodeBudget.Reservation held = budget.reserve(cost, header.width() + "×" + header.height())) {
-                        return use.apply(turbo.get().decode(bytes, header, denominator).oriented(orientation));
+                long cost = DecodeCost.ofTurboJpeg(bytes, header, denominator, orientation, floats);
+                try (DecodeBudget.Reservation held = budget.reserve(cost, header.width() + "×" + header.height())) {
+                    ByteRaster pixels = jpeg.decode(header, denominator);
+                    if (!header.gray()) {
+                        pixels = EmbeddedProfile.of(bytes).map(pixels::toSrgb).orElse(pixels);
                     }
+                    return use.apply(pixels.oriented(orientation));
                 }
             } catch (TurboJpeg.Failure e) {
                 // CMYK, corrupt or truncated: the pure-Java decoder reads it, or says precisely what is wrong.
@@ -186,7 +223,7 @@ public final class ImageDecoder {
             int height = reader.getHeight(0);
             checkPixels(width, height);
             // Every grid offset but 0 trips the TIFF plug-in; WebP's reader is left at full size, untried.
-            step = exact || format == ImageFormat.WEBP ? 1 : Math.max(1, (int) limit(reduction, width, height, orientation));
+            step = exact || format == ImageFormat.WEBP ? 1 : Math.max(1, (int) pointLimit(reduction, width, height, orientation));
             ImageReadParam param = reader.getDefaultReadParam();
             param.setSourceSubsampling(step, step, 0, 0);
             long pixels = (long) ((width + step - 1) / step) * ((height + step - 1) / step);
@@ -228,8 +265,12 @@ public final class ImageDecoder {
         return Orientation.swapsSides(orientation) ? reduction.limit(height, width) : reduction.limit(width, height);
     }
 
+    private static double pointLimit(Reduction reduction, int width, int height, int orientation) {
+        return Orientation.swapsSides(orientation) ? reduction.pointLimit(height, width) : reduction.pointLimit(width, height);
+    }
+
     /** The largest DCT scaling (1/8, 1/4, 1/2) within {@code limit}, as its denominator; 1 for none. */
-    private static int dctDenominator(double limit) {
+    static int dctDenominator(double limit) {
         for (int denominator = 8; denominator > 1; denominator /= 2) {
             if (denominator <= limit) {
                 return denominator;

@@ -69,6 +69,15 @@ public final class Preprocessor {
         return box(width, height).oversampling() / MIN_OVERSAMPLING;
     }
 
+    /**
+     * How many times smaller an image may be decoded through DCT scaling (which averages, like a box
+     * filter) and still leave at least the model's input size in the box the preprocessing reads: a
+     * 4032×3024 photo may be decoded at 1/8 for a 224-pixel input, as Pillow's {@code draft()} does.
+     */
+    public double maxDctReduction(int width, int height) {
+        return box(width, height).oversampling();
+    }
+
     /** The shorter side an image needs for this preprocessing's view (for {@link ImageDecoder#decode(byte[], int, java.util.function.Function)}). */
     public int minShorterSide() {
         return (int) Math.ceil(settings.resize() * MIN_OVERSAMPLING);
@@ -135,6 +144,23 @@ public final class Preprocessor {
     /** Resize, crop, normalise: the eval transform as one CHW float row. */
     public float[] toTensor(PixelSource image) {
         return normalize(centerCrop(image));
+    }
+
+    /**
+     * {@link #toTensor} along the fast path: from an 8-bit raster in one pass ({@link TensorResampler}),
+     * equal to it up to float rounding; other pixel sources take {@link #toTensor}.
+     */
+    public float[] toTensorFast(PixelSource image) {
+        if (!(image instanceof ByteRaster raster)) {
+            return toTensor(image);
+        }
+        float[] scale = new float[3];
+        float[] shift = new float[3];
+        for (int c = 0; c < 3; c++) {
+            scale[c] = 1f / (255f * std[c]);
+            shift[c] = mean[c] / std[c];
+        }
+        return TensorResampler.resize(raster, box(raster.width(), raster.height()), scale, shift);
     }
 
     /** The framed image: the {@link #box} resampled to crop × crop. */

@@ -18,6 +18,18 @@ public final class Resampler {
      * image of outWidth × outHeight.
      */
     public static RgbImage resize(PixelSource src, double x0, double y0, double x1, double y1, int outWidth, int outHeight) {
+        RgbImage out = RgbImage.blank(outWidth, outHeight);
+        resizeInto(src, x0, y0, x1, y1, outWidth, outHeight, out.pixels(), null, null);
+        return out;
+    }
+
+    /**
+     * {@link #resize} into {@code dst} (three planes), each channel {@code c} then mapped to
+     * {@code value * scale[c] - shift[c]} as its row is finished (no scaling when {@code scale} is null):
+     * the same floats as resizing, then normalising.
+     */
+    static void resizeInto(PixelSource src, double x0, double y0, double x1, double y1, int outWidth, int outHeight,
+                           float[] dst, float[] scale, float[] shift) {
         Coefficients horizontal = Coefficients.of(src.width(), x0, x1, outWidth);
         Coefficients vertical = Coefficients.of(src.height(), y0, y1, outHeight);
         int firstRow = vertical.start[0];
@@ -33,9 +45,7 @@ public final class Resampler {
         } else {
             horizontal((RgbImage) src, horizontal, firstRow, rows, outWidth, temp);
         }
-        RgbImage out = RgbImage.blank(outWidth, outHeight);
-        float[] dst = out.pixels();
-        int outArea = out.area();
+        int outArea = outWidth * outHeight;
         for (int c = 0; c < 3; c++) {
             for (int y = 0; y < outHeight; y++) {
                 int start = vertical.start[y] - firstRow;
@@ -49,9 +59,15 @@ public final class Resampler {
                         dst[dstRow + x] += temp[tempRow + x] * weight;
                     }
                 }
+                if (scale != null) {
+                    float factor = scale[c];
+                    float offset = shift[c];
+                    for (int x = 0; x < outWidth; x++) {
+                        dst[dstRow + x] = dst[dstRow + x] * factor - offset;
+                    }
+                }
             }
         }
-        return out;
     }
 
     private static void horizontal(RgbImage src, Coefficients taps, int firstRow, int rows, int outWidth, float[] temp) {
@@ -111,7 +127,7 @@ public final class Resampler {
     }
 
     /** Filter taps for one axis: for each output index, the first input index, the tap count and weights. */
-    private static final class Coefficients {
+    static final class Coefficients {
         final int[] start;
         final int[] count;
         final float[] weights;
@@ -122,6 +138,15 @@ public final class Resampler {
             this.count = count;
             this.weights = weights;
             this.stride = stride;
+        }
+
+        /** Taps per output index, on average. */
+        double meanCount() {
+            long total = 0;
+            for (int c : count) {
+                total += c;
+            }
+            return (double) total / count.length;
         }
 
         /** Pillow's precompute_coeffs for the bilinear filter (support 1). */

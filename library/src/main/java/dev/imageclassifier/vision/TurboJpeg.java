@@ -1,5 +1,6 @@
 package dev.imageclassifier.vision;
 
+import com.sun.jna.Memory;
 import com.sun.jna.Native;
 import com.sun.jna.NativeLibrary;
 import com.sun.jna.NativeLong;
@@ -78,24 +79,108 @@ final class TurboJpeg {
         }
     }
 
-    /** Size and colour model, or a failure for anything this library should not decode (CMYK, YCCK, not a JPEG). */
-    Header header(byte[] jpeg) throws Failure {
-        Pointer handle = open();
-        try {
+    /**
+     * Native memory kept by each thread for the JPEG (index 0) and its pixels (1), reused from image to image up
+     * to {@link #KEPT_BYTES} each: a fresh multi-megabyte allocation is an mmap, page faults and an munmap per image.
+     */
+    private static final ThreadLocal<Memory[]> KEPT = ThreadLocal.withInitial(() -> new Memory[2]);
+    private static final long KEPT_BYTES = 16L << 20;
+
+    /** At least {@code bytes} of native memory: this thread's kept buffer {@code slot} when it is large enough. */
+    private static Memory buffer(int slot, long bytes) {
+        Memory[] kept = KEPT.get();
+        if (kept[slot] != null && kept[slot].size() >= bytes) {
+            return kept[slot];
+        }
+        Memory fresh = new Memory(Math.max(bytes, 1));
+        if (bytes <= KEPT_BYTES) {
+            if (kept[slot] != null) {
+                kept[slot].close();
+            }
+            kept[slot] = fresh;
+        }
+        return fresh;
+    }
+
+    private static void done(int slot, Memory buffer) {
+        if (KEPT.get()[slot] != buffer) {
+            buffer.close();
+        }
+    }
+
+    /**
+     * One JPEG being decoded: its bytes copied once into native memory and one decompressor, shared by
+     * {@link #header()} and {@link #decode} (instead of a copy and a decompressor for each call).
+     */
+    final class Decompression implements AutoCloseable {
+        private final Memory jpeg;
+        private final NativeLong size;
+        private final Pointer handle;
+
+        private Decompression(byte[] bytes) throws Failure {
+            this.jpeg = buffer(0, bytes.length);
+            jpeg.write(0, bytes, 0, bytes.length);
+            this.size = new NativeLong(bytes.length);
+            Pointer opened = tjInitDecompress();
+            if (opened == null) {
+                done(0, jpeg);
+                throw new Failure("tjInitDecompress failed");
+            }
+            this.handle = opened;
+        }
+
+        /** Size and colour model, or a failure for anything this library should not decode (CMYK, YCCK, not a JPEG). */
+        Header header() throws Failure {
             int[] width = new int[1];
             int[] height = new int[1];
             int[] subsampling = new int[1];
             int[] colorspace = new int[1];
-            if (tjDecompressHeader3(handle, jpeg, new NativeLong(jpeg.length), width, height, subsampling, colorspace) != 0) {
+            if (tjDecompressHeader3(handle, jpeg, size, width, height, subsampling, colorspace) != 0) {
                 throw new Failure(tjGetErrorStr2(handle));
             }
             if (colorspace[0] == CS_CMYK || colorspace[0] == CS_YCCK) {
                 throw new Failure("CMYK JPEG");
             }
             return new Header(width[0], height[0], colorspace[0] == CS_GRAY);
-        } finally {
-            tjDestroy(handle);
         }
+
+        /**
+         * Decodes at 1/{@code denominator} scale (1, 2, 4 or 8) into packed RGB or gray rows, the layout the
+         * resampler reads. Warnings that leave the pixels whole (stray bytes between segments) pass; a
+         * truncated or corrupt stream is a {@link Failure}.
+         */
+        ByteRaster decode(Header header, int denominator) throws Failure {
+            int width = scaled(header.width(), denominator);
+            int height = scaled(header.height(), denominator);
+            byte[] pixels = new byte[width * height * (header.gray() ? 1 : 3)];
+            Memory decoded = buffer(1, pixels.length);
+            try {
+                int status = tjDecompress2(handle, jpeg, size, decoded, width, 0, height, header.gray() ? PF_GRAY : PF_RGB, 0);
+                if (status != 0) {
+                    String message = tjGetErrorStr2(handle);
+                    String lower = message.toLowerCase(Locale.ROOT);
+                    boolean cut = lower.contains("premature end") || lower.contains("truncat") || lower.contains("corrupt");
+                    if (tjGetErrorCode(handle) != ERROR_WARNING || cut) {
+                        throw new Failure(message);
+                    }
+                }
+                decoded.read(0, pixels, 0, pixels.length);
+            } finally {
+                done(1, decoded);
+            }
+            return header.gray() ? ByteRaster.gray(width, height, pixels) : ByteRaster.rgb(width, height, pixels);
+        }
+
+        @Override
+        public void close() {
+            tjDestroy(handle);
+            done(0, jpeg);
+        }
+    }
+
+    /** Starts decoding {@code jpeg}; close it when done. */
+    Decompression open(byte[] jpeg) throws Failure {
+        return new Decompression(jpeg);
     }
 
     /** Output size of one side at 1/{@code denominator} scale (libjpeg rounds up). */
@@ -103,47 +188,12 @@ final class TurboJpeg {
         return (side + denominator - 1) / denominator;
     }
 
-    /**
-     * Decodes at 1/{@code denominator} scale (1, 2, 4 or 8). Warnings that leave the pixels whole (stray
-     * bytes between segments) pass; a truncated or corrupt stream is a {@link Failure}.
-     */
-    ByteRaster decode(byte[] jpeg, Header header, int denominator) throws Failure {
-        int width = scaled(header.width(), denominator);
-        int height = scaled(header.height(), denominator);
-        int channels = header.gray() ? 1 : 3;
-        byte[] pixels = new byte[width * height * channels];
-        Pointer handle = open();
-        try {
-            int status = tjDecompress2(handle, jpeg, new NativeLong(jpeg.length), pixels, width, 0, height,
-                    header.gray() ? PF_GRAY : PF_RGB, 0);
-            if (status != 0) {
-                String message = tjGetErrorStr2(handle);
-                String lower = message.toLowerCase(Locale.ROOT);
-                boolean cut = lower.contains("premature end") || lower.contains("truncat") || lower.contains("corrupt");
-                if (tjGetErrorCode(handle) != ERROR_WARNING || cut) {
-                    throw new Failure(message);
-                }
-            }
-        } finally {
-            tjDestroy(handle);
-        }
-        return header.gray() ? ByteRaster.gray(width, height, pixels) : ByteRaster.rgb(width, height, pixels);
-    }
-
-    private static Pointer open() throws Failure {
-        Pointer handle = tjInitDecompress();
-        if (handle == null) {
-            throw new Failure("tjInitDecompress failed");
-        }
-        return handle;
-    }
-
     private static native Pointer tjInitDecompress();
 
-    private static native int tjDecompressHeader3(Pointer handle, byte[] jpeg, NativeLong size, int[] width, int[] height,
+    private static native int tjDecompressHeader3(Pointer handle, Pointer jpeg, NativeLong size, int[] width, int[] height,
                                                   int[] subsampling, int[] colorspace);
 
-    private static native int tjDecompress2(Pointer handle, byte[] jpeg, NativeLong size, byte[] destination, int width,
+    private static native int tjDecompress2(Pointer handle, Pointer jpeg, NativeLong size, Pointer destination, int width,
                                             int pitch, int height, int pixelFormat, int flags);
 
     private static native int tjDestroy(Pointer handle);

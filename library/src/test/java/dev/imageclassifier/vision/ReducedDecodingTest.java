@@ -52,7 +52,7 @@ class ReducedDecodingTest {
 
         float[] reduced = decoder(nativeJpeg, DecodeBudget.PROCESS).tensor(photo, PREPROCESSOR);
         float[] exact = exact().tensor(photo, PREPROCESSOR);
-        // Measured: 0.0019 through libjpeg-turbo's DCT scaling, 0.0095 through point subsampling.
+        // Measured: 0.0026 through libjpeg-turbo's DCT scaling (1/8), 0.0095 through point subsampling.
         double tolerance = nativeJpeg && TurboJpeg.available().isPresent() ? 0.005 : 0.02;
         assertThat(meanAbsoluteDifference(reduced, exact)).as("mean |reduced - exact|, normalised units").isLessThan(tolerance);
     }
@@ -159,6 +159,39 @@ class ReducedDecodingTest {
             float[] reduced = decoder(nativeJpeg, DecodeBudget.PROCESS).tensor(jpeg, PREPROCESSOR);
             assertThat(meanAbsoluteDifference(reduced, exact().tensor(jpeg, PREPROCESSOR))).isLessThan(0.02);
         }
+    }
+
+    @Test
+    void theDctScaleIsTheSmallestThatLeavesTheModelsInputSize() {
+        Preprocessor whole = new Preprocessor(Preprocessing.IMAGENET.withFraming(dev.imageclassifier.Framing.WHOLE));
+        // 224 × 224 from the whole image: the shorter side must stay at least 224 after scaling.
+        assertThat(denominator(whole, 4032, 3024)).isEqualTo(8); // 378 rows left, as Pillow's draft((224, 224))
+        assertThat(denominator(whole, 1800, 1792)).isEqualTo(8); // 224 exactly
+        assertThat(denominator(whole, 1800, 1791)).isEqualTo(4);
+        assertThat(denominator(whole, 640, 480)).isEqualTo(2);
+        assertThat(denominator(whole, 447, 447)).isEqualTo(1);
+        assertThat(denominator(whole, 300, 200)).isEqualTo(1); // Caltech-sized: full size, through libjpeg-turbo too
+        // Centre crop: the 224 box of a shorter side resized to 256 must keep 224 pixels.
+        assertThat(denominator(PREPROCESSOR, 4032, 3024)).isEqualTo(8);
+        assertThat(denominator(PREPROCESSOR, 2048, 1536)).isEqualTo(4); // box 1344 rows: 1/8 leaves 168
+        // Point subsampling (the pure-Java path) keeps twice as many pixels, as before.
+        assertThat(PREPROCESSOR.maxReduction(4032, 3024)).isCloseTo(PREPROCESSOR.maxDctReduction(4032, 3024) / 2,
+                org.assertj.core.data.Offset.offset(1e-9));
+    }
+
+    private static int denominator(Preprocessor preprocessor, int width, int height) {
+        return ImageDecoder.dctDenominator(preprocessor.maxDctReduction(width, height));
+    }
+
+    @Test
+    void theFastPathDecodesTheLargePhotoAtOneEighth() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(TurboJpeg.available().isPresent(), "libjpeg-turbo is not installed");
+        ByteRaster eighth;
+        try (TurboJpeg.Decompression jpeg = TurboJpeg.available().orElseThrow().open(photo)) {
+            eighth = jpeg.decode(jpeg.header(), 8);
+        }
+        assertThat(eighth.width()).isEqualTo(504);
+        assertThat(decoder(true, DecodeBudget.PROCESS).tensor(photo, PREPROCESSOR)).isEqualTo(PREPROCESSOR.toTensorFast(eighth));
     }
 
     private static double meanAbsoluteDifference(float[] a, float[] b) {

@@ -34,6 +34,8 @@ final class BodyReception implements Runnable, Invocable {
     private final long startNanos = System.nanoTime();
     private byte[] body = new byte[0];
     private int size;
+    /** The Content-Length, or -1 when the body is chunked. */
+    private long declaredLength = -1;
     private long bytesSeen;
     private long lastArrivalNanos = startNanos;
     private long charged;
@@ -55,6 +57,7 @@ final class BodyReception implements Runnable, Invocable {
     }
 
     void start(long length) {
+        declaredLength = length;
         if (length > maxBodyBytes) {
             declaredTooLarge = length;
             if (request.getHeaders().contains(HttpHeader.EXPECT, HttpHeaderValue.CONTINUE.asString())) {
@@ -165,15 +168,29 @@ final class BodyReception implements Runnable, Invocable {
 
     private boolean append(ByteBuffer bytes, int length) {
         if (size + length > body.length) {
-            int capacity = (int) Math.min(maxBodyBytes, Math.max(size + length, Math.max(UploadReceiver.FIRST_BUFFER, 2L * body.length)));
+            long capacity = nextCapacity(size + (long) length);
             if (!charge(capacity - body.length)) {
                 return false;
             }
-            body = java.util.Arrays.copyOf(body, capacity);
+            body = java.util.Arrays.copyOf(body, (int) capacity);
         }
         bytes.get(body, size, length);
         size += length;
         return true;
+    }
+
+    /**
+     * The buffer's next size: doubling from {@link UploadReceiver#FIRST_BUFFER}, so a client that sends little
+     * holds little; once {@link UploadReceiver#WHOLE_BODY_AFTER} bytes have arrived, the whole declared length at
+     * once, so a 2–5 MB upload is copied from the network into its final array and nowhere else (only its first
+     * bytes, at most twice that threshold, are copied again while the buffer grows).
+     */
+    private long nextCapacity(long needed) {
+        long doubled = Math.max(needed, Math.max(UploadReceiver.FIRST_BUFFER, 2L * body.length));
+        if (declaredLength >= needed) {
+            return needed >= UploadReceiver.WHOLE_BODY_AFTER ? declaredLength : Math.min(doubled, declaredLength);
+        }
+        return Math.min(maxBodyBytes, doubled);
     }
 
     /** Marks the reception finished with a refusal, to be answered by whoever called this. */

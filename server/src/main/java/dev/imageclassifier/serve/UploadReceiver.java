@@ -45,6 +45,8 @@ final class UploadReceiver extends Handler.Wrapper {
     /** What an upload on its way costs beyond its bytes (its connection's buffers and this object). */
     static final int BASE_CHARGE = 16 * 1024;
     static final int FIRST_BUFFER = 4 * 1024;
+    /** Bytes after which a body with a Content-Length gets its whole buffer (see {@link BodyReception}). */
+    static final int WHOLE_BODY_AFTER = 64 * 1024;
     static final long CHECK_PERIOD_MS = 1000;
 
     final long maxBodyBytes;

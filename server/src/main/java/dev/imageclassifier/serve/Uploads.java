@@ -105,9 +105,14 @@ final class Uploads {
         return false;
     }
 
+    /** The part's bytes, read into one array of its size (readAllBytes would gather them in pieces, then copy). */
     private static byte[] bytes(UploadedFile file) {
         try (InputStream in = file.content()) {
-            return in.readAllBytes();
+            byte[] bytes = new byte[(int) file.size()];
+            if (in.readNBytes(bytes, 0, bytes.length) != bytes.length || in.read() != -1) {
+                throw new IOException("the part's length is not its declared size");
+            }
+            return bytes;
         } catch (IOException e) {
             LOG.debug("Cannot read the upload '{}'", file.filename(), e);
             throw new BadRequestResponse("Cannot read the upload '" + file.filename() + "': the part is damaged");
