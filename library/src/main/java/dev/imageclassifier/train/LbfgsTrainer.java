@@ -32,7 +32,7 @@ final class LbfgsTrainer {
      * …and at most this fraction of its value where the fit started: a warm start from the previous penalty's
      * optimum, whose gradient may already be under the absolute tolerance, still closes most of its own gap.
      */
-    private static final double GRADIENT_REDUCTION = 1e-2;
+    private static final double GRADIENT_REDUCTION = 0.1;
     private static final double VALUE_TOLERANCE = 1e-9;
 
     private final Recipe recipe;
