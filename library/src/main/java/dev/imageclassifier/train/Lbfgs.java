@@ -35,6 +35,7 @@ final class Lbfgs {
 
     private final int maxIterations;
     private final double gradientTolerance;
+    private final double gradientReduction;
     private final double valueTolerance;
 
     /**
@@ -43,8 +44,18 @@ final class Lbfgs {
      * @param valueTolerance    stop when iterations in a row lower f by at most this fraction of |f|
      */
     Lbfgs(int maxIterations, double gradientTolerance, double valueTolerance) {
+        this(maxIterations, gradientTolerance, 0, valueTolerance);
+    }
+
+    /**
+     * @param gradientReduction also stop only once the largest gradient component is at most this fraction of the
+     *                          start's: a warm start already near the optimum still has to close most of the gap,
+     *                          (0: the absolute tolerance alone)
+     */
+    Lbfgs(int maxIterations, double gradientTolerance, double gradientReduction, double valueTolerance) {
         this.maxIterations = maxIterations;
         this.gradientTolerance = gradientTolerance;
+        this.gradientReduction = gradientReduction;
         this.valueTolerance = valueTolerance;
     }
 
@@ -59,7 +70,9 @@ final class Lbfgs {
         double[] gNew = new double[n];
         int iteration = 0;
         int stalled = 0;
-        boolean converged = maxNorm(g) <= gradientTolerance;
+        // both bounds must hold: the absolute one and the reduction from the start
+        double tolerance = gradientReduction > 0 ? Math.min(gradientTolerance, gradientReduction * maxNorm(g)) : gradientTolerance;
+        boolean converged = maxNorm(g) <= tolerance;
         while (!converged && iteration < maxIterations) {
             twoLoop(g, pairs, direction);
             double slope = dot(g, direction);
@@ -101,7 +114,7 @@ final class Lbfgs {
             listener.iteration(iteration, f, x);
             // one tiny step happens (a short line search); several in a row mean f no longer moves
             stalled = decrease <= valueTolerance * Math.abs(f) ? stalled + 1 : 0;
-            converged = maxNorm(g) <= gradientTolerance || stalled >= STALLED_ITERATIONS;
+            converged = maxNorm(g) <= tolerance || stalled >= STALLED_ITERATIONS;
         }
         return new Outcome(iteration, evaluations, f, maxNorm(g), converged);
     }

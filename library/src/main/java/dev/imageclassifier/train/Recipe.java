@@ -89,7 +89,7 @@ public record Recipe(String name, @JsonProperty("learning_rate") double learning
      * The L2 strengths λ the L-BFGS head chooses from (scikit-learn's C is 1 / (λ · training images)): converged
      * heads want less penalty than SGD's early-stopped ones.
      */
-    static final List<Double> LBFGS_DECAYS = List.of(3e-3, 1e-3, 3e-4, 1e-4, 3e-5, 1e-5);
+    static final List<Double> LBFGS_DECAYS = List.of(3e-4, 1e-4, 3e-5, 1e-5);
 
     /**
      * The reference FastAPI/PyTorch service's recipe, exactly: lr 0.001, momentum 0.9, batch 32, 5 epochs,

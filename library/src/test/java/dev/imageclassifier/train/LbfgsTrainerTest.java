@@ -154,4 +154,27 @@ class LbfgsTrainerTest {
         assertThat(x[1]).isCloseTo(1, within(1e-6));
         assertThat(outcome.iterations()).isLessThan(60);
     }
+
+    @Test
+    void aWarmStartUnderTheAbsoluteToleranceStillClosesItsGap() {
+        // f = ½·Σ aᵢ(xᵢ − 1)², started where the gradient (largest 4e-6) is already under the absolute tolerance 1e-5
+        double[] scales = {1, 4, 9, 16};
+        Lbfgs.Objective quadratic = (p, g) -> {
+            double f = 0;
+            for (int i = 0; i < p.length; i++) {
+                g[i] = scales[i] * (p[i] - 1);
+                f += scales[i] * (p[i] - 1) * (p[i] - 1) / 2;
+            }
+            return f;
+        };
+        double[] absoluteOnly = {1 + 2.5e-7, 1 + 2.5e-7, 1 + 2.5e-7, 1 + 2.5e-7};
+        double[] relative = absoluteOnly.clone();
+
+        Lbfgs.Outcome stopped = new Lbfgs(100, 1e-5, 0).minimize(quadratic, absoluteOnly, (i, v, x) -> { });
+        Lbfgs.Outcome moved = new Lbfgs(100, 1e-5, 0.1, 0).minimize(quadratic, relative, (i, v, x) -> { });
+
+        assertThat(stopped.iterations()).isZero(); // what the absolute tolerance alone did to the weakest penalty
+        assertThat(moved.iterations()).isPositive();
+        assertThat(moved.gradientNorm()).isLessThanOrEqualTo(0.1 * 16 * 2.5e-7);
+    }
 }
