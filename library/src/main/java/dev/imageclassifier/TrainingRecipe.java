@@ -49,6 +49,11 @@ public final class TrainingRecipe {
         return recipe.name();
     }
 
+    /** @return true when the head is fitted full-batch by L-BFGS (its history counts iterations, not epochs) */
+    public boolean fitsToOptimum() {
+        return recipe.solver() == Recipe.Solver.LBFGS;
+    }
+
     /** @return the most passes over the training images */
     public int epochs() {
         return recipe.epochs();

@@ -156,12 +156,13 @@ final class TrainCommand implements Callable<Integer> {
         TrainingResult result = trainer.build().train(data, model.path, results);
         spec.commandLine().getOut().printf(Locale.ROOT,
                 "Trained %s on %s: val accuracy %.2f%% (top-5 %.2f%%, weighted F1 %.3f) on %d images, %d classes; "
-                        + "features %s, head %s (best epoch %d), total %.1f s → %s, %s%n",
+                        + "features %s, head %s (kept %s %d), total %.1f s → %s, %s%n",
                 chosen.name(), resolved.name(), 100 * result.accuracy(), 100 * result.top5Accuracy(), result.f1Weighted(),
                 result.valImages(), result.classes(), result.imagesPerSecond() > 0
                         ? String.format(Locale.ROOT, "%.0f img/s", result.imagesPerSecond()) : "all from cache",
                 result.headSeconds() > 0 ? String.format(Locale.ROOT, "%.1f s", result.headSeconds()) : "from the cache",
-                result.bestEpoch(), result.totalSeconds(), result.model(), result.metrics());
+                chosen.fitsToOptimum() ? "iteration" : "epoch", result.bestEpoch(), result.totalSeconds(), result.model(),
+                result.metrics());
         spec.commandLine().getOut().printf(Locale.ROOT, "Check the data for duplicates, leakage and label errors: image-classifier audit "
                 + "--split %s --backbone %s --framing %s%n", split.path, backbone.backbone, result.framing().id());
         if (report) {

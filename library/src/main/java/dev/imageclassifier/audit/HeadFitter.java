@@ -33,7 +33,7 @@ public interface HeadFitter {
      * 0.78 and recall 0.76, twice as many steps with 0.76 and 0.745, in twice the time.
      */
     static HeadFitter sgd(RuntimeOptions runtime, long seed) {
-        Recipe recipe = Recipe.DEFAULT.toBuilder().name("audit").heads(1).holdoutFraction(0).patience(0)
+        Recipe recipe = Recipe.DEFAULT_SGD.toBuilder().name("audit").heads(1).holdoutFraction(0).patience(0)
                 .weightDecayCandidates(List.of()).weightDecay(1e-3).batchSize(256).learningRate(0.1).epochs(10).stepSize(4)
                 .minSteps(200).build();
         return (features, labels, classes) -> {
